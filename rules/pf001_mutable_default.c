@@ -1,0 +1,345 @@
+/*
+ * pf001_mutable_default.c: PF001, a mutable object as a parameter default.
+ *
+ * Collects every mutable default of every def, async def and lambda as the walk enters it,
+ * then watches the rest of the walk for statements in that function's body that mutate the
+ * parameter (method calls such as .append, item assignment or deletion, augmented
+ * assignment). A plain rebinding of the parameter (`items = list(items)`) ends the watch.
+ * Reports from file_end, once the whole body has been seen: error when the body mutates the
+ * default, warning otherwise.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mutability.h"
+#include "rule.h"
+
+static const char explanation[] =
+    "## What it does\n"
+    "Flags a parameter whose default value is a mutable object: a list, dict or set display or\n"
+    "comprehension, or a call such as `list()`, `dict()`, `set()`, `bytearray()`,\n"
+    "`collections.defaultdict()`, `deque()`, `Counter()`, `OrderedDict()`, `ChainMap()`,\n"
+    "`UserDict()`, `UserList()` or `array.array()` (also through import aliases, as a\n"
+    "subscripted call such as `list[int]()`, or inside a walrus). It checks `def`,\n"
+    "`async def` and `lambda`, every parameter kind, at any nesting depth.\n"
+    "\n"
+    "When the function body mutates the parameter (`.append`, `.extend`, `.insert`,\n"
+    "`.update`, `.add`, `.pop`, `.remove`, `.clear`, `.setdefault`, `.sort`, item assignment\n"
+    "or deletion, augmented assignment), the message names the line and the severity is\n"
+    "error: that is the bug itself, not just the risk of one.\n"
+    "\n"
+    "## Why is this bad?\n"
+    "Python evaluates a default value once, when the `def` statement runs, and stores that one\n"
+    "object on the function (`f.__defaults__`). Every call that omits the argument receives\n"
+    "the same object, so a change made during one call is still there in the next:\n"
+    "\n"
+    "```python\n"
+    ">>> def add_item(item, items=[]):\n"
+    "...     items.append(item)\n"
+    "...     return items\n"
+    ">>> add_item(1)\n"
+    "[1]\n"
+    ">>> add_item(2)\n"
+    "[1, 2]\n"
+    "```\n"
+    "\n"
+    "## Example\n"
+    "```python\n"
+    "def add_item(item, items=[]):\n"
+    "    items.append(item)\n"
+    "    return items\n"
+    "```\n"
+    "\n"
+    "## Fix\n"
+    "Default to `None` and create the object inside the function:\n"
+    "```python\n"
+    "def add_item(item, items=None):\n"
+    "    if items is None:\n"
+    "        items = []\n"
+    "    items.append(item)\n"
+    "    return items\n"
+    "```\n"
+    "A read-only default can be an immutable object instead: a tuple, a `frozenset`, or\n"
+    "`types.MappingProxyType({...})`.\n"
+    "\n"
+    "## Not flagged\n"
+    "`None`, tuples, frozensets, strings, numbers, `tuple([...])`, `frozenset(...)`,\n"
+    "`MappingProxyType(...)` and any other call, and parameters annotated with a read-only\n"
+    "type (`Sequence`, `Mapping`, `AbstractSet`, `Iterable`, `Collection`, `tuple`,\n"
+    "`frozenset`, or `Optional`/unions of them): the annotation promises the function does\n"
+    "not mutate the value.\n"
+    "\n"
+    "## Options\n"
+    "- `extend-mutable-calls`: more callables that return mutable objects.\n"
+    "- `extend-immutable-annotations`: more annotations that exempt a parameter.\n"
+    "\n"
+    "## References\n"
+    "- Python tutorial, \"Default Argument Values\" (the warning under 4.8.1)\n"
+    "- Python language reference, \"Function definitions\" (defaults are evaluated once)\n";
+
+/* Method names that mutate the object they are called on. */
+static const char *const mutating_methods[] = {
+    "append", "extend", "insert", "update", "add", "pop", "popitem", "remove", "discard", "clear",
+    "setdefault", "sort", "reverse", "appendleft", "extendleft", "popleft", "difference_update",
+    "intersection_update", "symmetric_difference_update", "__setitem__", "__delitem__", NULL,
+};
+
+typedef struct pending_default {
+  uint32_t function_start; /* identifies the function's frame */
+  const char *parameter;   /* arena */
+  const char *function_name;
+  TSNode value;
+  pf_mutable_value mutable_value;
+  uint32_t mutated_row; /* 0: not seen mutated */
+  const char *mutation; /* "`.append`", "item assignment", ... */
+  int rebound;
+} pending_default;
+
+typedef struct pf001_state {
+  pending_default *items;
+  size_t count, capacity;
+} pf001_state;
+
+static TSNode parameter_name(TSNode parameter) {
+  TSNode name = pf_child(parameter, pf_field.NAME);
+  return name;
+}
+
+static void collect_defaults(pf_context *ctx, TSNode function, TSNode parameters, const char *function_name,
+                             pf001_state *state) {
+  uint32_t count = ts_node_named_child_count(parameters);
+  for (uint32_t i = 0; i < count; i++) {
+    TSNode parameter = ts_node_named_child(parameters, i);
+    pf_kind kind = pf_node_kind(parameter);
+    if (kind != PF_KIND_DEFAULT_PARAMETER && kind != PF_KIND_TYPED_DEFAULT_PARAMETER)
+      continue;
+    TSNode value = pf_child(parameter, pf_field.VALUE);
+    TSNode name = parameter_name(parameter);
+    pf_mutable_value mutable_value;
+    if (ts_node_is_null(value) || ts_node_is_null(name) || !pf_is_mutable_value(ctx, value, &mutable_value))
+      continue;
+    if (kind == PF_KIND_TYPED_DEFAULT_PARAMETER) {
+      TSNode annotation = pf_child(parameter, pf_field.TYPE);
+      if (!ts_node_is_null(annotation) && pf_is_immutable_annotation(ctx, annotation))
+        continue;
+    }
+    pf_grow((void **)&state->items, &state->capacity, state->count + 1, sizeof(pending_default));
+    pending_default *entry = &state->items[state->count++];
+    memset(entry, 0, sizeof(*entry));
+    entry->function_start = ts_node_start_byte(function);
+    entry->parameter = pf_node_text_dup(ctx, name);
+    entry->function_name = function_name;
+    entry->value = value;
+    entry->mutable_value = mutable_value;
+  }
+}
+
+static int parameters_bind(const pf_context *ctx, TSNode parameters, const char *name, uint32_t length) {
+  uint32_t count = ts_node_named_child_count(parameters);
+  for (uint32_t i = 0; i < count; i++) {
+    TSNode parameter = ts_node_named_child(parameters, i);
+    pf_kind kind = pf_node_kind(parameter);
+    TSNode bound = parameter;
+    if (kind == PF_KIND_DEFAULT_PARAMETER || kind == PF_KIND_TYPED_DEFAULT_PARAMETER)
+      bound = pf_child(parameter, pf_field.NAME);
+    else if (kind == PF_KIND_TYPED_PARAMETER || kind == PF_KIND_LIST_SPLAT_PATTERN ||
+             kind == PF_KIND_DICTIONARY_SPLAT_PATTERN)
+      bound = ts_node_named_child_count(parameter) ? ts_node_named_child(parameter, 0) : bound;
+    if (pf_node_kind(bound) == PF_KIND_LIST_SPLAT_PATTERN || pf_node_kind(bound) == PF_KIND_DICTIONARY_SPLAT_PATTERN)
+      bound = ts_node_named_child_count(bound) ? ts_node_named_child(bound, 0) : bound;
+    uint32_t bound_length;
+    const char *text = pf_node_text(ctx, bound, &bound_length);
+    if (pf_node_kind(bound) == PF_KIND_IDENTIFIER && bound_length == length && memcmp(text, name, length) == 0)
+      return 1;
+  }
+  return 0;
+}
+
+/* The pending default that `identifier`, used in the current position, refers to: the
+ * innermost enclosing function that owns a default of that name, unless a function in
+ * between binds the same name as a parameter of its own. */
+static pending_default *find_pending(pf_context *ctx, pf001_state *state, TSNode identifier) {
+  if (!state->count || pf_node_kind(identifier) != PF_KIND_IDENTIFIER)
+    return NULL;
+  uint32_t length;
+  const char *name = pf_node_text(ctx, identifier, &length);
+  for (uint32_t f = ctx->frame_count; f-- > 0;) {
+    const pf_frame *frame = &ctx->frames[f];
+    if (frame->kind == PF_KIND_CLASS_DEFINITION)
+      continue;
+    uint32_t start = ts_node_start_byte(frame->node);
+    for (size_t i = state->count; i-- > 0;) {
+      pending_default *entry = &state->items[i];
+      if (entry->function_start == start && strlen(entry->parameter) == length &&
+          memcmp(entry->parameter, name, length) == 0)
+        return entry->rebound ? NULL : entry;
+    }
+    TSNode parameters = pf_child(frame->node, pf_field.PARAMETERS);
+    if (!ts_node_is_null(parameters) && parameters_bind(ctx, parameters, name, length))
+      return NULL;
+  }
+  return NULL;
+}
+
+static void mark_mutated(pf_context *ctx, pending_default *entry, TSNode where, const char *how) {
+  if (!entry || entry->mutated_row)
+    return;
+  entry->mutated_row = pf_row_of(ctx, ts_node_start_byte(where));
+  entry->mutation = how;
+}
+
+/* x[...] as a target: returns x when the target is a subscript of a plain name. */
+static TSNode subscript_base(TSNode target) {
+  TSNode null_node = {0};
+  target = pf_unparenthesize(target);
+  if (pf_node_kind(target) != PF_KIND_SUBSCRIPT)
+    return null_node;
+  return pf_child(target, pf_field.VALUE);
+}
+
+static void visit_call(pf_context *ctx, TSNode call, pf001_state *state) {
+  TSNode function = pf_child(call, pf_field.FUNCTION);
+  if (pf_node_kind(function) != PF_KIND_ATTRIBUTE)
+    return;
+  TSNode object = pf_unparenthesize(pf_child(function, pf_field.OBJECT));
+  TSNode method = pf_child(function, pf_field.ATTRIBUTE);
+  if (ts_node_is_null(object) || ts_node_is_null(method))
+    return;
+  for (size_t i = 0; mutating_methods[i]; i++) {
+    if (pf_node_text_is(ctx, method, mutating_methods[i])) {
+      pending_default *entry = find_pending(ctx, state, object);
+      if (entry) {
+        size_t length = strlen(mutating_methods[i]) + 4;
+        char *how = pf_arena_alloc(ctx->arena, length);
+        strcpy(how, "`.");
+        strcat(how, mutating_methods[i]);
+        strcat(how, "`");
+        mark_mutated(ctx, entry, call, how);
+      }
+      return;
+    }
+  }
+}
+
+static void visit_assignment(pf_context *ctx, TSNode assignment, pf001_state *state, int augmented) {
+  TSNode left = pf_child(assignment, pf_field.LEFT);
+  if (ts_node_is_null(left))
+    return;
+  TSNode base = subscript_base(left);
+  if (!ts_node_is_null(base)) {
+    mark_mutated(ctx, find_pending(ctx, state, pf_unparenthesize(base)), assignment,
+                 augmented ? "augmented item assignment" : "item assignment");
+    return;
+  }
+  if (pf_node_kind(left) == PF_KIND_IDENTIFIER) {
+    pending_default *entry = find_pending(ctx, state, left);
+    if (!entry)
+      return;
+    if (augmented)
+      mark_mutated(ctx, entry, assignment, "augmented assignment");
+    else if (!entry->mutated_row)
+      entry->rebound = 1;
+  }
+}
+
+static void visit_delete(pf_context *ctx, TSNode statement, pf001_state *state) {
+  uint32_t count = ts_node_named_child_count(statement);
+  for (uint32_t i = 0; i < count; i++) {
+    TSNode target = ts_node_named_child(statement, i);
+    /* del x[0], x[1] parses as an expression_list of targets. */
+    uint32_t inner = pf_node_kind(target) == PF_KIND_EXPRESSION_LIST ? ts_node_named_child_count(target) : 0;
+    for (uint32_t j = 0; j <= inner; j++) {
+      TSNode each = inner ? (j < inner ? ts_node_named_child(target, j) : target) : target;
+      if (inner && j == inner)
+        break;
+      TSNode base = subscript_base(each);
+      if (!ts_node_is_null(base))
+        mark_mutated(ctx, find_pending(ctx, state, pf_unparenthesize(base)), statement, "item deletion");
+    }
+  }
+}
+
+static void visit(pf_context *ctx, TSNode node, void *opaque) {
+  pf001_state *state = opaque;
+  switch (pf_node_kind(node)) {
+  case PF_KIND_FUNCTION_DEFINITION: {
+    TSNode parameters = pf_child(node, pf_field.PARAMETERS);
+    TSNode name = pf_child(node, pf_field.NAME);
+    if (!ts_node_is_null(parameters))
+      collect_defaults(ctx, node, parameters, ts_node_is_null(name) ? "?" : pf_node_text_dup(ctx, name), state);
+    break;
+  }
+  case PF_KIND_LAMBDA: {
+    TSNode parameters = pf_child(node, pf_field.PARAMETERS);
+    if (!ts_node_is_null(parameters))
+      collect_defaults(ctx, node, parameters, "lambda", state);
+    break;
+  }
+  case PF_KIND_CALL:
+    visit_call(ctx, node, state);
+    break;
+  case PF_KIND_ASSIGNMENT:
+    visit_assignment(ctx, node, state, 0);
+    break;
+  case PF_KIND_AUGMENTED_ASSIGNMENT:
+    visit_assignment(ctx, node, state, 1);
+    break;
+  case PF_KIND_DELETE_STATEMENT:
+    visit_delete(ctx, node, state);
+    break;
+  default:
+    break;
+  }
+}
+
+static const char *describe(const pf_context *ctx, const pf_mutable_value *value) {
+  if (strcmp(value->form, "call") != 0)
+    return value->kind; /* list, dict, set */
+  size_t length = strlen(value->kind) + 8;
+  char *text = pf_arena_alloc(ctx->arena, length);
+  strcpy(text, "`");
+  strcat(text, value->kind);
+  strcat(text, "()`");
+  return text;
+}
+
+static void file_end(pf_context *ctx, void *opaque) {
+  pf001_state *state = opaque;
+  for (size_t i = 0; i < state->count; i++) {
+    pending_default *entry = &state->items[i];
+    const char *what = describe(ctx, &entry->mutable_value);
+    const char *of_function = strcmp(entry->function_name, "lambda") == 0 ? "a lambda" : entry->function_name;
+    const char *tick = strcmp(entry->function_name, "lambda") == 0 ? "" : "`";
+    if (entry->mutated_row)
+      pf_emit(ctx, entry->value, PF_SEVERITY_ERROR,
+              "Mutable default for parameter `%s` of %s%s%s is mutated in the body (%s on line %u): every call "
+              "without `%s` shares and changes the same %s",
+              entry->parameter, tick, of_function, tick, entry->mutation, entry->mutated_row, entry->parameter, what);
+    else
+      pf_emit(ctx, entry->value, PF_SEVERITY_WARNING,
+              "Mutable default for parameter `%s` of %s%s%s: this %s is created once, when the function is "
+              "defined, and shared by every call",
+              entry->parameter, tick, of_function, tick, what);
+  }
+  free(state->items);
+  state->items = NULL;
+  state->count = state->capacity = 0;
+}
+
+static const pf_kind kinds[] = {
+    PF_KIND_FUNCTION_DEFINITION, PF_KIND_LAMBDA,           PF_KIND_CALL,
+    PF_KIND_ASSIGNMENT,          PF_KIND_AUGMENTED_ASSIGNMENT, PF_KIND_DELETE_STATEMENT,
+    PF_KIND_OTHER,
+};
+
+const pf_rule pf_rule_mutable_default_argument = {
+    .code = "PF001",
+    .name = "mutable-default-argument",
+    .summary = "Mutable object used as a parameter default, shared by every call",
+    .explanation = explanation,
+    .severity = PF_SEVERITY_WARNING,
+    .kinds = kinds,
+    .visit = visit,
+    .state_size = sizeof(pf001_state),
+    .file_end = file_end,
+};

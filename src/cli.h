@@ -1,0 +1,39 @@
+/*
+ * cli.h: the command line: subcommands, options, --help text, and usage errors.
+ *
+ * Owns: pf_cli, the parsed form of argv. Parsing never exits and never prints findings; a
+ * usage error leaves one message in pf_cli.error and the caller exits with code 2.
+ */
+#ifndef PITFALL_CLI_H
+#define PITFALL_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+typedef enum pf_command {
+  PF_COMMAND_HELP,
+  PF_COMMAND_VERSION,
+  PF_COMMAND_CHECK,
+  PF_COMMAND_RULE,
+  PF_COMMAND_RULES,
+} pf_command;
+
+typedef struct pf_cli {
+  pf_command command;
+  const char **paths; /* check: PATH arguments (points into argv); "." when none */
+  size_t path_count;
+  const char *output_format; /* "concise" unless given */
+  const char *stdin_filename;
+  const char *rule_code; /* rule: the CODE argument */
+  int exit_zero;
+  pf_command help_for; /* help: which command's help to print */
+  char error[512];     /* non-empty on a usage error */
+} pf_cli;
+
+/* Parses argv. Returns 0, or -1 with pf_cli.error set. */
+int pf_cli_parse(pf_cli *cli, int argc, char **argv);
+void pf_cli_free(pf_cli *cli);
+
+void pf_cli_print_help(FILE *out, pf_command command);
+
+#endif

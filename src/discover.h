@@ -1,0 +1,37 @@
+/*
+ * discover.h: turning the paths named on the command line into the list of files to lint.
+ *
+ * Owns: expanding directories recursively into their *.py and *.pyi files, the default
+ * directory excludes (the ones ruff skips: .git, .venv, __pycache__, node_modules, build,
+ * dist, site-packages, ...), never following a symlink into a directory already being
+ * walked, and reporting unreadable paths without stopping.
+ *
+ * Rules: a path named explicitly is always taken, even when its name is excluded or its
+ * extension is not .py; excludes apply only to what a directory walk finds. "-" means stdin.
+ * The result is sorted by path (byte order) and free of duplicates, so output never depends
+ * on directory order.
+ */
+#ifndef PITFALL_DISCOVER_H
+#define PITFALL_DISCOVER_H
+
+#include <stddef.h>
+
+typedef struct pf_file_list {
+  char **paths; /* owned, sorted, unique; "-" stands for stdin */
+  size_t count;
+  size_t capacity;
+} pf_file_list;
+
+/* Called for each path that cannot be walked (missing, unreadable). `reason` is strerror-like. */
+typedef void (*pf_discover_error_fn)(void *user, const char *path, const char *reason);
+
+/* Expands `paths` (count of them) into `out`. Returns the number of errors reported. */
+size_t pf_discover(const char *const *paths, size_t count, pf_file_list *out, pf_discover_error_fn on_error,
+                   void *user);
+
+void pf_file_list_free(pf_file_list *list);
+
+/* Whether a directory entry of this name is skipped by default during a walk. */
+int pf_discover_is_default_excluded(const char *name);
+
+#endif

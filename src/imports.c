@@ -1,0 +1,186 @@
+/*
+ * imports.c: the per-file import table and qualified-name resolution (see imports.h).
+ */
+#include "imports.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "lang.h"
+
+typedef struct binding_buffer {
+  pf_import_binding *items;
+  size_t count, capacity;
+} binding_buffer;
+
+static void add_binding(binding_buffer *buffer, const char *local, const char *qualified) {
+  pf_grow((void **)&buffer->items, &buffer->capacity, buffer->count + 1, sizeof(pf_import_binding));
+  buffer->items[buffer->count].local = local;
+  buffer->items[buffer->count].qualified = qualified;
+  buffer->count++;
+}
+
+static char *text_of(TSNode node, const pf_source *source, pf_arena *arena) {
+  uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
+  /* A dotted_name may contain spaces or comments between its parts ("os . path"): keep only
+   * the identifiers and dots. */
+  char *copy = pf_arena_alloc(arena, end - start + 1);
+  size_t length = 0;
+  for (uint32_t i = start; i < end; i++) {
+    char c = source->text[i];
+    if (c != ' ' && c != '\t' && c != '\\' && c != '\n' && c != '\r')
+      copy[length++] = c;
+  }
+  copy[length] = '\0';
+  return copy;
+}
+
+static void collect_statement(binding_buffer *buffer, TSNode statement, const pf_source *source,
+                              pf_arena *arena) {
+  pf_kind kind = pf_node_kind(statement);
+  if (kind == PF_KIND_IMPORT_STATEMENT) {
+    uint32_t count = ts_node_named_child_count(statement);
+    for (uint32_t i = 0; i < count; i++) {
+      TSNode child = ts_node_named_child(statement, i);
+      pf_kind child_kind = pf_node_kind(child);
+      if (child_kind == PF_KIND_ALIASED_IMPORT) {
+        TSNode name = pf_child(child, pf_field.NAME), alias = pf_child(child, pf_field.ALIAS);
+        if (!ts_node_is_null(name) && !ts_node_is_null(alias))
+          add_binding(buffer, text_of(alias, source, arena), text_of(name, source, arena));
+      } else if (child_kind == PF_KIND_DOTTED_NAME) {
+        /* `import os.path` binds `os` to the package os. */
+        char *full = text_of(child, source, arena);
+        char *dot = strchr(full, '.');
+        char *head = dot ? pf_arena_strndup(arena, full, (size_t)(dot - full)) : full;
+        add_binding(buffer, head, head);
+      }
+    }
+  } else if (kind == PF_KIND_IMPORT_FROM_STATEMENT) {
+    TSNode module = pf_child(statement, pf_field.MODULE_NAME);
+    if (ts_node_is_null(module) || pf_node_kind(module) != PF_KIND_DOTTED_NAME)
+      return; /* relative imports name this package's modules: nothing we know of */
+    char *module_text = text_of(module, source, arena);
+    uint32_t count = ts_node_named_child_count(statement);
+    for (uint32_t i = 0; i < count; i++) {
+      TSNode child = ts_node_named_child(statement, i);
+      if (ts_node_eq(child, module))
+        continue;
+      TSNode name = child, alias = child;
+      pf_kind child_kind = pf_node_kind(child);
+      if (child_kind == PF_KIND_ALIASED_IMPORT) {
+        name = pf_child(child, pf_field.NAME);
+        alias = pf_child(child, pf_field.ALIAS);
+      } else if (child_kind != PF_KIND_DOTTED_NAME) {
+        continue;
+      }
+      if (ts_node_is_null(name) || ts_node_is_null(alias))
+        continue;
+      char *name_text = text_of(name, source, arena);
+      size_t module_length = strlen(module_text), name_length = strlen(name_text);
+      char *qualified = pf_arena_alloc(arena, module_length + 1 + name_length + 1);
+      memcpy(qualified, module_text, module_length);
+      qualified[module_length] = '.';
+      memcpy(qualified + module_length + 1, name_text, name_length + 1);
+      add_binding(buffer, text_of(alias, source, arena), qualified);
+    }
+  } else if (kind == PF_KIND_IF_STATEMENT || kind == PF_KIND_TRY_STATEMENT ||
+             kind == PF_KIND_WITH_STATEMENT || kind == PF_KIND_BLOCK || kind == PF_KIND_ELSE_CLAUSE ||
+             kind == PF_KIND_ELIF_CLAUSE || kind == PF_KIND_EXCEPT_CLAUSE || kind == PF_KIND_FINALLY_CLAUSE) {
+    /* One level of compound statements at module level: `try: import x except: ...`. The
+     * nesting is bounded by the loop below, never by the tree's depth. */
+    uint32_t count = ts_node_named_child_count(statement);
+    for (uint32_t i = 0; i < count; i++) {
+      TSNode child = ts_node_named_child(statement, i);
+      pf_kind child_kind = pf_node_kind(child);
+      if (child_kind == PF_KIND_IMPORT_STATEMENT || child_kind == PF_KIND_IMPORT_FROM_STATEMENT) {
+        collect_statement(buffer, child, source, arena);
+      } else if (child_kind == PF_KIND_BLOCK || child_kind == PF_KIND_ELSE_CLAUSE ||
+                 child_kind == PF_KIND_ELIF_CLAUSE || child_kind == PF_KIND_EXCEPT_CLAUSE ||
+                 child_kind == PF_KIND_FINALLY_CLAUSE) {
+        uint32_t inner_count = ts_node_named_child_count(child);
+        for (uint32_t j = 0; j < inner_count; j++) {
+          TSNode inner = ts_node_named_child(child, j);
+          pf_kind inner_kind = pf_node_kind(inner);
+          if (inner_kind == PF_KIND_IMPORT_STATEMENT || inner_kind == PF_KIND_IMPORT_FROM_STATEMENT) {
+            collect_statement(buffer, inner, source, arena);
+          } else if (inner_kind == PF_KIND_BLOCK) {
+            uint32_t block_count = ts_node_named_child_count(inner);
+            for (uint32_t k = 0; k < block_count; k++) {
+              TSNode statement_in_block = ts_node_named_child(inner, k);
+              pf_kind block_kind = pf_node_kind(statement_in_block);
+              if (block_kind == PF_KIND_IMPORT_STATEMENT || block_kind == PF_KIND_IMPORT_FROM_STATEMENT)
+                collect_statement(buffer, statement_in_block, source, arena);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+void pf_imports_collect(pf_imports *imports, TSNode module, const pf_source *source, pf_arena *arena) {
+  binding_buffer buffer = {0};
+  uint32_t count = ts_node_named_child_count(module);
+  for (uint32_t i = 0; i < count; i++)
+    collect_statement(&buffer, ts_node_named_child(module, i), source, arena);
+  /* Move into the arena so the file's lifetime owns it. */
+  imports->count = buffer.count;
+  imports->bindings = NULL;
+  if (buffer.count) {
+    imports->bindings = pf_arena_alloc(arena, buffer.count * sizeof(pf_import_binding));
+    memcpy(imports->bindings, buffer.items, buffer.count * sizeof(pf_import_binding));
+  }
+  free(buffer.items);
+}
+
+const pf_import_binding *pf_imports_lookup(const pf_imports *imports, const char *local, size_t length) {
+  /* The last binding wins, as a later import rebinds the name. */
+  for (size_t i = imports->count; i-- > 0;) {
+    const char *name = imports->bindings[i].local;
+    if (strlen(name) == length && memcmp(name, local, length) == 0)
+      return &imports->bindings[i];
+  }
+  return NULL;
+}
+
+int pf_qualified_name(const pf_imports *imports, const pf_source *source, TSNode node, char *out,
+                      size_t out_size) {
+  /* Collect the attribute chain right to left without recursion. */
+  enum { MAX_SEGMENTS = 16 };
+  TSNode segments[MAX_SEGMENTS];
+  size_t segment_count = 0;
+  TSNode current = node;
+  while (pf_node_kind(current) == PF_KIND_ATTRIBUTE) {
+    if (segment_count == MAX_SEGMENTS)
+      return -1;
+    TSNode attribute = pf_child(current, pf_field.ATTRIBUTE);
+    if (ts_node_is_null(attribute))
+      return -1;
+    segments[segment_count++] = attribute;
+    current = pf_child(current, pf_field.OBJECT);
+  }
+  if (ts_node_is_null(current) || pf_node_kind(current) != PF_KIND_IDENTIFIER)
+    return -1;
+  const char *head = source->text + ts_node_start_byte(current);
+  size_t head_length = ts_node_end_byte(current) - ts_node_start_byte(current);
+  const pf_import_binding *binding = imports ? pf_imports_lookup(imports, head, head_length) : NULL;
+  size_t used = 0;
+  const char *first = binding ? binding->qualified : head;
+  size_t first_length = binding ? strlen(binding->qualified) : head_length;
+  if (first_length + 1 > out_size)
+    return -1;
+  memcpy(out, first, first_length);
+  used = first_length;
+  for (size_t i = segment_count; i-- > 0;) {
+    size_t start = ts_node_start_byte(segments[i]), length = ts_node_end_byte(segments[i]) - start;
+    if (used + 1 + length + 1 > out_size)
+      return -1;
+    out[used++] = '.';
+    memcpy(out + used, source->text + start, length);
+    used += length;
+  }
+  out[used] = '\0';
+  return 0;
+}
+
+int pf_qualified_is(const char *qualified, const char *name) { return strcmp(qualified, name) == 0; }

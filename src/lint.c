@@ -1,0 +1,413 @@
+/*
+ * lint.c: the per-file pipeline and the single tree walk (see lint.h), plus the pf_context
+ * services rules call (rule.h): emitting findings, node text, ancestors and frames.
+ */
+#include "lint.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "arena.h"
+#include "imports.h"
+#include "lang.h"
+#include "registry.h"
+#include "rule.h"
+
+/* ts_builtin_sym_error in the runtime: the symbol of ERROR nodes. */
+#define PF_SYMBOL_ERROR ((TSSymbol)-1)
+
+typedef struct dispatch_list {
+  uint8_t rules[PF_MAX_RULES];
+  uint8_t count;
+} dispatch_list;
+
+struct pf_linter {
+  TSParser *parser;
+  pf_arena arena;
+  TSNode *nodes;
+  TSFieldId *fields;
+  size_t stack_capacity;
+  pf_frame *frames;
+  size_t frame_capacity;
+  dispatch_list dispatch[PF_DISPATCH_KINDS];
+  void **rule_states; /* per rule, from the arena, for the current file */
+};
+
+pf_linter *pf_linter_new(void) {
+  pf_linter *linter = pf_xcalloc(1, sizeof(pf_linter));
+  linter->parser = ts_parser_new();
+  if (!linter->parser || !ts_parser_set_language(linter->parser, pf_language)) {
+    fputs("pitfall: error: cannot load the tree-sitter-python grammar\n", stderr);
+    exit(2);
+  }
+  for (size_t index = 0; index < pf_rule_count && index < PF_MAX_RULES; index++) {
+    const pf_rule *rule = pf_rules[index];
+    for (const pf_kind *kind = rule->kinds; kind && *kind != PF_KIND_OTHER; kind++) {
+      dispatch_list *list = &linter->dispatch[*kind];
+      list->rules[list->count++] = (uint8_t)index;
+    }
+  }
+  linter->rule_states = pf_xcalloc(pf_rule_count, sizeof(void *));
+  return linter;
+}
+
+void pf_linter_free(pf_linter *linter) {
+  if (!linter)
+    return;
+  ts_parser_delete(linter->parser);
+  pf_arena_free(&linter->arena);
+  free(linter->nodes);
+  free(linter->fields);
+  free(linter->frames);
+  free(linter->rule_states);
+  free(linter);
+}
+
+void pf_file_result_free(pf_file_result *result) {
+  free(result->path);
+  free(result->error);
+  free(result->decode_error);
+  pf_diagnostic_list_free(&result->diagnostics);
+  memset(result, 0, sizeof(*result));
+}
+
+/* ---- services for rules (rule.h) ---- */
+
+static pf_diagnostic *emit_range_v(pf_context *ctx, uint32_t start_byte, uint32_t end_byte,
+                                   pf_severity severity, const char *format, va_list args) {
+  pf_diagnostic *diagnostic = pf_diagnostic_list_push(ctx->diagnostics);
+  diagnostic->rule = ctx->rule;
+  pf_severity override = ctx->settings->severity_override[ctx->rule_index];
+  diagnostic->severity = override ? override : severity ? severity : ctx->rule->severity;
+  diagnostic->start_byte = start_byte;
+  diagnostic->end_byte = end_byte < start_byte ? start_byte : end_byte;
+  va_list copy;
+  va_copy(copy, args);
+  int length = vsnprintf(NULL, 0, format, copy);
+  va_end(copy);
+  diagnostic->message = pf_xmalloc(length > 0 ? (size_t)length + 1 : 1);
+  vsnprintf(diagnostic->message, length > 0 ? (size_t)length + 1 : 1, format, args);
+  return diagnostic;
+}
+
+pf_diagnostic *pf_emit(pf_context *ctx, TSNode node, pf_severity severity, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  pf_diagnostic *diagnostic =
+      emit_range_v(ctx, ts_node_start_byte(node), ts_node_end_byte(node), severity, format, args);
+  va_end(args);
+  return diagnostic;
+}
+
+pf_diagnostic *pf_emit_range(pf_context *ctx, uint32_t start_byte, uint32_t end_byte, pf_severity severity,
+                             const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  pf_diagnostic *diagnostic = emit_range_v(ctx, start_byte, end_byte, severity, format, args);
+  va_end(args);
+  return diagnostic;
+}
+
+void pf_diagnostic_set_related(pf_diagnostic *diagnostic, TSNode node, const char *message) {
+  diagnostic->has_related = 1;
+  diagnostic->related_start_byte = ts_node_start_byte(node);
+  diagnostic->related_end_byte = ts_node_end_byte(node);
+  free(diagnostic->related_message);
+  diagnostic->related_message = pf_xstrdup(message ? message : "");
+}
+
+const char *pf_node_text(const pf_context *ctx, TSNode node, uint32_t *length) {
+  uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
+  if (end > ctx->source->length)
+    end = ctx->source->length;
+  if (start > end)
+    start = end;
+  *length = end - start;
+  return ctx->source->text + start;
+}
+
+char *pf_node_text_dup(const pf_context *ctx, TSNode node) {
+  uint32_t length;
+  const char *text = pf_node_text(ctx, node, &length);
+  return pf_arena_strndup(ctx->arena, text, length);
+}
+
+int pf_node_text_is(const pf_context *ctx, TSNode node, const char *text) {
+  uint32_t length;
+  const char *node_text = pf_node_text(ctx, node, &length);
+  return strlen(text) == length && memcmp(node_text, text, length) == 0;
+}
+
+TSNode pf_ancestor(const pf_context *ctx, uint32_t up) {
+  if (up > ctx->depth) {
+    TSNode null_node = {0};
+    return null_node;
+  }
+  return ctx->nodes[ctx->depth - up];
+}
+
+TSNode pf_parent(const pf_context *ctx) { return pf_ancestor(ctx, 1); }
+
+TSFieldId pf_parent_field(const pf_context *ctx) { return ctx->fields[ctx->depth]; }
+
+const pf_frame *pf_enclosing_frame(const pf_context *ctx) {
+  return ctx->frame_count ? &ctx->frames[ctx->frame_count - 1] : NULL;
+}
+
+uint32_t pf_row_of(const pf_context *ctx, uint32_t byte_offset) {
+  return pf_source_line_of(ctx->source, byte_offset) + 1;
+}
+
+TSNode pf_unparenthesize(TSNode node) {
+  while (!ts_node_is_null(node) && pf_node_kind(node) == PF_KIND_PARENTHESIZED_EXPRESSION &&
+         ts_node_named_child_count(node) == 1)
+    node = ts_node_named_child(node, 0);
+  return node;
+}
+
+/* ---- the walk ---- */
+
+static void ensure_stack(pf_linter *linter, size_t needed) {
+  if (needed <= linter->stack_capacity)
+    return;
+  size_t capacity = linter->stack_capacity;
+  pf_grow((void **)&linter->nodes, &capacity, needed, sizeof(TSNode));
+  linter->fields = pf_xrealloc(linter->fields, capacity * sizeof(TSFieldId));
+  linter->stack_capacity = capacity;
+}
+
+static void dispatch(pf_linter *linter, pf_context *ctx, const pf_settings *settings, pf_kind kind,
+                     TSNode node) {
+  const dispatch_list *list = &linter->dispatch[kind];
+  for (uint8_t i = 0; i < list->count; i++) {
+    size_t index = list->rules[i];
+    if (!settings->enabled[index])
+      continue;
+    ctx->rule = pf_rules[index];
+    ctx->rule_index = index;
+    ctx->rule->visit(ctx, node, linter->rule_states[index]);
+  }
+}
+
+static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings, TSNode root) {
+  TSTreeCursor cursor = ts_tree_cursor_new(root);
+  uint32_t depth = 0;
+  size_t frame_capacity = linter->frame_capacity;
+  for (;;) {
+    TSNode node = ts_tree_cursor_current_node(&cursor);
+    ensure_stack(linter, (size_t)depth + 1);
+    ctx->nodes = linter->nodes;
+    ctx->fields = linter->fields;
+    linter->nodes[depth] = node;
+    linter->fields[depth] = depth ? ts_tree_cursor_current_field_id(&cursor) : 0;
+    ctx->depth = depth;
+    while (ctx->frame_count && ctx->frames[ctx->frame_count - 1].depth >= depth)
+      ctx->frame_count--;
+
+    int descend = 1;
+    TSSymbol symbol = ts_node_symbol(node);
+    if (symbol == PF_SYMBOL_ERROR) {
+      dispatch(linter, ctx, settings, PF_KIND_SYNTAX_ERROR, node);
+      descend = 0;
+    } else if (ts_node_is_missing(node)) {
+      dispatch(linter, ctx, settings, PF_KIND_SYNTAX_ERROR, node);
+    } else {
+      pf_kind kind = symbol < pf_symbol_count ? (pf_kind)pf_kind_of_symbol[symbol] : PF_KIND_OTHER;
+      if (kind != PF_KIND_OTHER) {
+        dispatch(linter, ctx, settings, kind, node);
+        if (kind == PF_KIND_CLASS_DEFINITION || kind == PF_KIND_FUNCTION_DEFINITION ||
+            kind == PF_KIND_LAMBDA) {
+          pf_grow((void **)&linter->frames, &frame_capacity, ctx->frame_count + 1, sizeof(pf_frame));
+          linter->frame_capacity = frame_capacity;
+          ctx->frames = linter->frames;
+          ctx->frames[ctx->frame_count].node = node;
+          ctx->frames[ctx->frame_count].kind = kind;
+          ctx->frames[ctx->frame_count].depth = depth;
+          ctx->frame_count++;
+        }
+      }
+    }
+
+    if (descend && ts_tree_cursor_goto_first_child(&cursor)) {
+      depth++;
+      continue;
+    }
+    for (;;) {
+      if (ts_tree_cursor_goto_next_sibling(&cursor))
+        break;
+      if (!ts_tree_cursor_goto_parent(&cursor)) {
+        ts_tree_cursor_delete(&cursor);
+        return;
+      }
+      depth--;
+    }
+  }
+}
+
+static int ends_with(const char *text, const char *suffix) {
+  size_t length = strlen(text), suffix_length = strlen(suffix);
+  return length >= suffix_length && strcmp(text + length - suffix_length, suffix) == 0;
+}
+
+/* CPython's tokenizer refuses more than 200 nested brackets ("too many nested
+ * parentheses"). Far deeper nesting also breaks the tree-sitter runtime's error recovery
+ * (an ERROR node with more than 65,535 children is freed twice by libtree-sitter 0.20.7),
+ * so past PARSE_NESTING_LIMIT the file is reported and not parsed at all. */
+enum { PYTHON_NESTING_LIMIT = 200, PARSE_NESTING_LIMIT = 20000 };
+
+/* The deepest bracket nesting in the text, skipping comments and string literals (an
+ * approximation of Python's tokenizer that is exact for every valid program). Sets
+ * *too_deep_at to the bracket that first exceeds PYTHON_NESTING_LIMIT. */
+static uint32_t max_bracket_depth(const pf_source *source, uint32_t *too_deep_at) {
+  const char *text = source->text;
+  uint32_t length = source->length, depth = 0, deepest = 0;
+  for (uint32_t i = 0; i < length; i++) {
+    char c = text[i];
+    if (c == '#') {
+      while (i < length && text[i] != '\n' && text[i] != '\r')
+        i++;
+    } else if (c == '"' || c == '\'') {
+      int triple = i + 2 < length && text[i + 1] == c && text[i + 2] == c;
+      i += triple ? 3 : 1;
+      while (i < length) {
+        if (text[i] == '\\') {
+          i += 2;
+          continue;
+        }
+        if (text[i] == c && (!triple || (i + 2 < length && text[i + 1] == c && text[i + 2] == c))) {
+          i += triple ? 2 : 0;
+          break;
+        }
+        if (!triple && (text[i] == '\n' || text[i] == '\r'))
+          break;
+        i++;
+      }
+    } else if (c == '(' || c == '[' || c == '{') {
+      if (++depth > deepest) {
+        deepest = depth;
+        if (depth == PYTHON_NESTING_LIMIT + 1)
+          *too_deep_at = i;
+      }
+    } else if ((c == ')' || c == ']' || c == '}') && depth) {
+      depth--;
+    }
+  }
+  return deepest;
+}
+
+void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source, const pf_settings *settings,
+                    pf_diagnostic_list *out) {
+  uint32_t too_deep_at = 0;
+  uint32_t nesting = max_bracket_depth(source, &too_deep_at);
+  size_t syntax_rule = 0;
+  if (nesting > PYTHON_NESTING_LIMIT && pf_rule_find("PF000", &syntax_rule) &&
+      settings->enabled[syntax_rule]) {
+    pf_context report = {0};
+    report.source = source;
+    report.settings = settings;
+    report.diagnostics = out;
+    report.rule = pf_rules[syntax_rule];
+    report.rule_index = syntax_rule;
+    pf_emit_range(&report, too_deep_at, too_deep_at + 1, 0,
+                  "Syntax error: too many nested parentheses (%u levels; Python allows %d)%s", nesting,
+                  PYTHON_NESTING_LIMIT,
+                  nesting > PARSE_NESTING_LIMIT ? "; the file was not checked further" : "");
+  }
+  if (nesting > PARSE_NESTING_LIMIT) {
+    pf_diagnostic_list_resolve(out, source);
+    pf_diagnostic_list_sort(out);
+    return;
+  }
+  TSTree *tree = ts_parser_parse_string(linter->parser, NULL, source->text, source->length);
+  if (!tree) {
+    ts_parser_reset(linter->parser);
+    return;
+  }
+  TSNode root = ts_tree_root_node(tree);
+  pf_imports imports = {0};
+  pf_imports_collect(&imports, root, source, &linter->arena);
+
+  pf_context ctx = {0};
+  ctx.path = path;
+  ctx.source = source;
+  ctx.settings = settings;
+  ctx.imports = &imports;
+  ctx.arena = &linter->arena;
+  ctx.is_stub = ends_with(path, ".pyi");
+  ctx.diagnostics = out;
+  ctx.frames = linter->frames;
+  ensure_stack(linter, 64);
+  ctx.nodes = linter->nodes;
+  ctx.fields = linter->fields;
+  linter->nodes[0] = root;
+  linter->fields[0] = 0;
+
+  for (size_t index = 0; index < pf_rule_count; index++) {
+    const pf_rule *rule = pf_rules[index];
+    linter->rule_states[index] = NULL;
+    if (!settings->enabled[index])
+      continue;
+    if (rule->state_size)
+      linter->rule_states[index] = pf_arena_alloc(&linter->arena, rule->state_size);
+    if (rule->file_begin) {
+      ctx.rule = rule;
+      ctx.rule_index = index;
+      rule->file_begin(&ctx, linter->rule_states[index]);
+    }
+  }
+  walk(linter, &ctx, settings, root);
+  ctx.depth = 0;
+  ctx.frame_count = 0;
+  for (size_t index = 0; index < pf_rule_count; index++) {
+    const pf_rule *rule = pf_rules[index];
+    if (!settings->enabled[index] || !rule->file_end)
+      continue;
+    ctx.rule = rule;
+    ctx.rule_index = index;
+    rule->file_end(&ctx, linter->rule_states[index]);
+  }
+  ts_tree_delete(tree);
+  pf_diagnostic_list_resolve(out, source);
+  pf_diagnostic_list_sort(out);
+  pf_arena_reset(&linter->arena);
+}
+
+void pf_lint_path(pf_linter *linter, const char *path, const char *display_path, const pf_settings *settings,
+                  pf_file_result *out) {
+  memset(out, 0, sizeof(*out));
+  out->path = pf_xstrdup(display_path);
+  pf_source source = {0};
+  char reason[256];
+  pf_load_status status = strcmp(path, "-") == 0
+                              ? pf_source_load_stream(&source, stdin, reason, sizeof(reason))
+                              : pf_source_load_file(&source, path, reason, sizeof(reason));
+  if (status == PF_LOAD_DECODE) {
+    /* Undecodable bytes are Python's SyntaxError, not an I/O failure: a PF000 finding at the
+     * first bad byte (exit status 1), like any other syntax error. */
+    out->decode_error = pf_xstrdup(reason);
+    size_t index = 0;
+    if (pf_rule_find("PF000", &index) && settings->enabled[index]) {
+      pf_diagnostic *diagnostic = pf_diagnostic_list_push(&out->diagnostics);
+      diagnostic->rule = pf_rules[index];
+      diagnostic->severity =
+          settings->severity_override[index] ? settings->severity_override[index] : pf_rules[index]->severity;
+      diagnostic->start = source.decode_error_at.row ? source.decode_error_at : (pf_position){1, 1};
+      diagnostic->end = diagnostic->start;
+      diagnostic->noqa_row = diagnostic->start.row;
+      size_t length = strlen(reason) + 64;
+      diagnostic->message = pf_xmalloc(length);
+      snprintf(diagnostic->message, length, "Syntax error: the file cannot be decoded: %s", reason);
+    }
+    pf_source_free(&source);
+    return;
+  }
+  if (status != PF_LOAD_OK) {
+    out->error = pf_xstrdup(reason);
+    return;
+  }
+  pf_lint_source(linter, display_path, &source, settings, &out->diagnostics);
+  pf_source_free(&source);
+}

@@ -1,0 +1,42 @@
+/*
+ * lint.h: linting one file: load, parse once, walk once, dispatch to rules, collect findings.
+ *
+ * Owns: pf_linter, the per-thread state (a tree-sitter parser reused for every file, the
+ * walk's node stack, the per-file arena and the dispatch table), and pf_file_result, what one
+ * file produced. pf_lint_* is pure: the same bytes and settings give the same result.
+ *
+ * The walk is iterative (a TSTreeCursor plus an explicit stack), so no file can overflow the
+ * C stack however deeply it nests. ERROR subtrees get one PF000 finding each and are not
+ * descended into, so no other rule reports on text the parser could not make sense of.
+ */
+#ifndef PITFALL_LINT_H
+#define PITFALL_LINT_H
+
+#include "diag.h"
+#include "settings.h"
+#include "source.h"
+
+typedef struct pf_linter pf_linter;
+
+typedef struct pf_file_result {
+  char *path;                     /* as shown in output; owned */
+  pf_diagnostic_list diagnostics; /* sorted, positions resolved */
+  char *error;                    /* owned; non-NULL when the file could not be read (exit 2) */
+  char *decode_error;             /* owned; non-NULL when its bytes could not be decoded: also a PF000 */
+} pf_file_result;
+
+/* Requires pf_lang_init() to have succeeded. */
+pf_linter *pf_linter_new(void);
+void pf_linter_free(pf_linter *linter);
+
+/* Lints already-loaded text. `path` is the display path (its .pyi suffix marks a stub). */
+void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source, const pf_settings *settings,
+                    pf_diagnostic_list *out);
+
+/* Loads `path` ("-" reads stdin) and lints it; `display_path` names it in output. */
+void pf_lint_path(pf_linter *linter, const char *path, const char *display_path, const pf_settings *settings,
+                  pf_file_result *out);
+
+void pf_file_result_free(pf_file_result *result);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * settings.h: the effective settings one file is linted with.
+ *
+ * Owns: which rules run, per-code severity overrides, and the extra names rules consult
+ * (mutable calls for PF001/PF003, immutable annotations for PF001). The CLI (and, later,
+ * configuration files) build these; rules only read them, so one settings value may be
+ * shared by every worker thread.
+ */
+#ifndef PITFALL_SETTINGS_H
+#define PITFALL_SETTINGS_H
+
+#include <stddef.h>
+
+#include "diag.h"
+
+enum { PF_MAX_RULES = 64 };
+
+typedef struct pf_name_list {
+  char **names;
+  size_t count;
+  size_t capacity;
+} pf_name_list;
+
+typedef struct pf_settings {
+  unsigned char enabled[PF_MAX_RULES];         /* by registry index */
+  pf_severity severity_override[PF_MAX_RULES]; /* 0: the rule's own severity */
+  pf_name_list extend_mutable_calls;           /* dotted names treated as mutable */
+  pf_name_list extend_immutable_annotations;   /* annotations that exempt PF001 */
+} pf_settings;
+
+/* All rules enabled, nothing extended. */
+void pf_settings_init_default(pf_settings *settings);
+void pf_settings_free(pf_settings *settings);
+
+void pf_name_list_add(pf_name_list *list, const char *name);
+int pf_name_list_contains(const pf_name_list *list, const char *name, size_t length);
+void pf_name_list_free(pf_name_list *list);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * source.h: loading one Python source file into UTF-8 text the parser and the rules can use.
+ *
+ * Owns: reading bytes (a file or a stream), stripping a UTF-8 byte order mark, honouring a
+ * PEP 263 coding declaration on line 1 or 2 (decoding latin-1, cp1252 and friends to UTF-8
+ * with iconv), validating UTF-8, and the line index that turns byte offsets into 1-based
+ * rows and Unicode code point columns.
+ *
+ * Invariants: after pf_source_load succeeds, `text` is valid UTF-8 of `length` bytes followed
+ * by a NUL terminator (the text itself may contain NUL bytes, which callers must report);
+ * CRLF and lone CR line endings are kept as they are, and every one of them counts as one
+ * line break, as Python counts them. Positions are byte offsets into `text`.
+ */
+#ifndef PITFALL_SOURCE_H
+#define PITFALL_SOURCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+typedef struct pf_position {
+  uint32_t row;    /* 1-based */
+  uint32_t column; /* 1-based, in Unicode code points */
+} pf_position;
+
+typedef struct pf_source {
+  char *text;                  /* UTF-8, NUL-terminated, owned */
+  uint32_t length;             /* bytes, without the terminator */
+  uint32_t *line_starts;       /* byte offset where each line starts; line_starts[0] == 0 */
+  uint32_t line_count;         /* number of entries in line_starts (>= 1) */
+  int had_bom;                 /* a UTF-8 BOM was stripped */
+  char encoding[32];           /* declared encoding, normalised ("utf-8" when none) */
+  pf_position decode_error_at; /* after PF_LOAD_DECODE: where decoding failed (row 0: unknown) */
+} pf_source;
+
+/* Why a load failed. PF_LOAD_IO: errno-style I/O failure; PF_LOAD_DECODE: the bytes are not
+ * valid in the declared (or default UTF-8) encoding; PF_LOAD_TOO_LARGE: over 4 GiB. */
+typedef enum { PF_LOAD_OK = 0, PF_LOAD_IO, PF_LOAD_DECODE, PF_LOAD_TOO_LARGE } pf_load_status;
+
+/* Reads a whole file (path) or stream (fp, when path is NULL), decodes it into `out`.
+ * On failure, writes a one-line human-readable reason (without the path) into `error`
+ * and leaves `out` empty. */
+pf_load_status pf_source_load_file(pf_source *out, const char *path, char *error, size_t error_size);
+pf_load_status pf_source_load_stream(pf_source *out, FILE *fp, char *error, size_t error_size);
+
+/* Decodes bytes already in memory (takes no ownership of `bytes`). */
+pf_load_status pf_source_load_bytes(pf_source *out, const char *bytes, size_t length, char *error,
+                                    size_t error_size);
+
+void pf_source_free(pf_source *source);
+
+/* Byte offset -> 1-based row and code point column. Offsets past the end clamp to the end. */
+pf_position pf_source_position(const pf_source *source, uint32_t byte_offset);
+
+/* 0-based line index containing byte_offset. */
+uint32_t pf_source_line_of(const pf_source *source, uint32_t byte_offset);
+
+/* The text of 0-based line `line` without its line break; sets *length. A line past the last
+ * gives an empty line at the end of the text (never NULL). */
+const char *pf_source_line_text(const pf_source *source, uint32_t line, uint32_t *length);
+
+/* Number of code points in a UTF-8 byte range (the text is valid UTF-8). */
+uint32_t pf_utf8_count_code_points(const char *text, uint32_t length);
+
+#endif

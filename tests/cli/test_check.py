@@ -1,0 +1,118 @@
+#!/usr/bin/env python3
+"""CLI behaviour of `pitfall check`: exit codes, stdin, directory walks and excludes,
+unreadable and missing paths among good ones, output order, help and rule commands."""
+import json
+import os
+import stat
+
+from clitest import check, finish, remove_tree, run, temporary_tree
+
+BAD = "def f(x=[]):\n    return x\n"
+GOOD = "def f(x=None):\n    return x\n"
+
+# Exit codes: 0 clean, 1 findings, 2 usage or I/O error.
+root = temporary_tree({"good.py": GOOD, "bad.py": BAD})
+result = run("check", "good.py", cwd=root)
+check("clean file exits 0", result.returncode == 0, result.stderr)
+check("clean file prints nothing on stdout", result.stdout == b"", result.stdout)
+result = run("check", "bad.py", cwd=root)
+check("finding exits 1", result.returncode == 1, result.stderr)
+check("concise format", result.stdout.decode().startswith("bad.py:1:9: PF001 "), result.stdout)
+check("summary on stderr", b"Found 1 problem in 1 file" in result.stderr, result.stderr)
+result = run("check", "--exit-zero", "bad.py", cwd=root)
+check("--exit-zero exits 0 with findings", result.returncode == 0 and result.stdout, result)
+result = run("check", "--no-such-flag", cwd=root)
+check("unknown flag exits 2", result.returncode == 2 and b"unknown option" in result.stderr, result.stderr)
+result = run("check", "--output-format", "xml", cwd=root)
+check("unknown format exits 2", result.returncode == 2 and b"unknown output format" in result.stderr, result.stderr)
+result = run("frobnicate", cwd=root)
+check("unknown command exits 2", result.returncode == 2, result.stderr)
+
+# A missing path is an error (exit 2) but the other files are still linted and reported.
+result = run("check", "bad.py", "missing.py", cwd=root)
+check("missing path exits 2", result.returncode == 2, result.returncode)
+check("missing path named", b"missing.py" in result.stderr, result.stderr)
+check("findings of other files still reported", b"bad.py:1:9: PF001" in result.stdout, result.stdout)
+check("--exit-zero does not hide errors",
+      run("check", "--exit-zero", "missing.py", cwd=root).returncode == 2)
+
+# Default path is "." and paths print without a "./" prefix; output sorted by path.
+tree = temporary_tree({
+    "b.py": BAD, "a.py": BAD + BAD.replace("f(", "g("), "pkg/c.py": BAD, "pkg/notes.txt": BAD,
+    ".venv/lib/d.py": BAD, "venv/e.py": BAD, "build/f.py": BAD, "node_modules/g.py": BAD,
+    "__pycache__/h.py": BAD, "stubs/i.pyi": BAD,
+})
+result = run("check", cwd=tree)
+lines = result.stdout.decode().splitlines()
+files = [line.split(":")[0] for line in lines]
+check("walk finds .py and .pyi, skips excluded dirs",
+      files == ["a.py", "a.py", "b.py", "pkg/c.py", "stubs/i.pyi"], lines)
+check("walk sorted by path then row", lines[0].startswith("a.py:1:9") and lines[1].startswith("a.py:3:9"), lines)
+result = run("check", "venv", cwd=tree)
+check("an excluded directory named explicitly is linted", b"venv/e.py:1:9" in result.stdout, result.stdout)
+result = run("check", "pkg/notes.txt", cwd=tree)
+check("a file named explicitly is linted whatever its extension", result.returncode == 1, result.stdout)
+
+# Symlink cycles terminate.
+os.symlink("..", os.path.join(tree, "pkg", "loop"))
+result = run("check", cwd=tree)
+check("symlink cycle terminates", result.returncode == 1 and result.stdout.count(b"pkg/c.py") == 1, result.stdout)
+remove_tree(tree)
+
+# stdin, with and without --stdin-filename.
+result = run("check", "-", stdin=BAD.encode(), cwd=root)
+check("stdin linted", result.returncode == 1 and result.stdout.startswith(b"-:1:9: PF001"), result.stdout)
+result = run("check", "--stdin-filename", "src/app.py", "-", stdin=BAD.encode(), cwd=root)
+check("--stdin-filename names stdin", result.stdout.startswith(b"src/app.py:1:9: PF001"), result.stdout)
+result = run("check", "--output-format=json", "--stdin-filename=app.py", "-", stdin=BAD.encode(), cwd=root)
+findings = json.loads(result.stdout)
+check("stdin json filename", findings and findings[0]["filename"].endswith("app.py"), findings)
+
+# An unreadable file among good ones: reported with its path, exit 2, other findings kept.
+# Root can read anything, so when running as root the binary runs as `nobody` here.
+secret = os.path.join(root, "secret.py")
+with open(secret, "w") as handle:
+    handle.write(BAD)
+os.chmod(secret, 0)
+os.chmod(root, 0o755)
+for name in ("good.py", "bad.py"):
+    os.chmod(os.path.join(root, name), 0o644)
+prefix = ("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups") if os.geteuid() == 0 else ()
+result = run("check", "bad.py", "secret.py", "good.py", cwd=root, prefix=prefix)
+check("unreadable file exits 2", result.returncode == 2, (result.returncode, result.stderr))
+check("unreadable file named in the error", b"secret.py" in result.stderr and b"ermission" in result.stderr,
+      result.stderr)
+check("other files still reported", b"bad.py:1:9: PF001" in result.stdout, result.stdout)
+remove_tree(root)
+
+# JSON fields in ruff's schema.
+root = temporary_tree({"bad.py": BAD})
+findings = json.loads(run("check", "--output-format", "json", "bad.py", cwd=root).stdout)
+first = findings[0]
+check("json fields", set(first) >= {"code", "message", "filename", "location", "end_location", "fix", "url",
+                                    "noqa_row", "cell", "name", "severity"}, first)
+check("json filename absolute", os.path.isabs(first["filename"]), first["filename"])
+check("json location", first["location"] == {"row": 1, "column": 9} and
+      first["end_location"] == {"row": 1, "column": 11}, first)
+check("json fix and cell null", first["fix"] is None and first["cell"] is None, first)
+result = run("check", "--output-format", "json", cwd=temporary_tree({"ok.py": GOOD}))
+check("json clean run prints []", json.loads(result.stdout) == [] and result.returncode == 0, result.stdout)
+remove_tree(root)
+
+# Help, version, rules.
+result = run("--help")
+check("--help exits 0 and explains", result.returncode == 0 and b"pitfall check" in result.stdout, result.stdout)
+result = run("check", "--help")
+check("check --help lists options", result.returncode == 0 and b"--output-format" in result.stdout)
+result = run("--version")
+check("--version", result.returncode == 0 and result.stdout.startswith(b"pitfall "), result.stdout)
+result = run("rule", "PF001")
+check("rule PF001 explains", result.returncode == 0 and b"## Why is this bad?" in result.stdout, result.stdout)
+result = run("rule", "pf001")
+check("rule code is case-insensitive", result.returncode == 0)
+result = run("rule", "PF999")
+check("unknown rule exits 2", result.returncode == 2 and b"PF999" in result.stderr, result.stderr)
+result = run("rules")
+check("rules lists every rule", result.returncode == 0 and b"PF000" in result.stdout and b"PF001" in result.stdout)
+
+finish()

@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""No crash on any input: deep nesting, broken syntax, encodings, binary junk."""
+import json
+
+from clitest import check, finish, remove_tree, run, temporary_tree
+
+DEPTH = 500_000
+root = temporary_tree({
+    "deep_parens.py": "x = " + "(" * DEPTH + "1" + ")" * DEPTH + "\n",
+    "deep_lists.py": "x = " + "[" * 100_000 + "]" * 100_000 + "\n",
+    "deep_unclosed.py": "def f(a=" + "(" * DEPTH + "\n",
+    "junk.py": bytes(range(256)) * 64,
+    "nul.py": b"x = 1\x00\ndef f(a=[]): pass\n",
+    "empty.py": b"",
+    "only_bom.py": b"\xef\xbb\xbf",
+    "crlf.py": b"x = 1\r\ndef f(a=[]):\r\n    pass\r\n",
+    "latin1.py": "# -*- coding: latin-1 -*-\ns = '\u00e9\u00e9'; f = lambda a=[]: a\n".encode("latin-1"),
+    "bom.py": b"\xef\xbb\xbf" + "s = '\u00e9'; f = lambda a=[]: a\n".encode(),
+    "emoji.py": "s = '\U0001F600\u4e2d'; f = lambda a=[]: a\n",
+})
+for name in ("deep_parens.py", "deep_lists.py", "deep_unclosed.py", "junk.py", "empty.py", "only_bom.py"):
+    result = run("check", "--output-format", "json", name, cwd=root)
+    check(f"{name}: no crash", result.returncode in (0, 1, 2) and result.returncode >= 0, result.returncode)
+    check(f"{name}: output is JSON", isinstance(json.loads(result.stdout or b"[]"), list), result.stdout[:200])
+
+
+def positions(name):
+    result = run("check", "--output-format", "json", name, cwd=root)
+    return sorted((f["location"]["row"], f["location"]["column"], f["code"]) for f in json.loads(result.stdout))
+
+
+# CPython refuses more than 200 nested brackets; so does pitfall, once, at the 201st.
+check("deep parentheses: one PF000 at the 201st bracket", positions("deep_parens.py") == [(1, 205, "PF000")],
+      positions("deep_parens.py"))
+check("deep lists: one PF000", positions("deep_lists.py") == [(1, 205, "PF000")], positions("deep_lists.py"))
+root_ok = temporary_tree({"nested_ok.py": "x = " + "(" * 200 + "1" + ")" * 200 + "\ny = '(((' # ((((\n"})
+check("200 levels are fine", run("check", "nested_ok.py", cwd=root_ok).returncode == 0)
+remove_tree(root_ok)
+check("NUL byte reported, rest still linted", positions("nul.py") == [(1, 6, "PF000"), (2, 9, "PF001")],
+      positions("nul.py"))
+check("CRLF positions", positions("crlf.py") == [(2, 9, "PF001")], positions("crlf.py"))
+check("latin-1 decoded, columns in code points", positions("latin1.py") == [(2, 24, "PF001")],
+      positions("latin1.py"))
+check("BOM does not shift columns", positions("bom.py") == [(1, 23, "PF001")], positions("bom.py"))
+check("emoji and CJK count one column each", positions("emoji.py") == [(1, 24, "PF001")], positions("emoji.py"))
+check("empty file clean", run("check", "empty.py", cwd=root).returncode == 0)
+remove_tree(root)
+finish()
