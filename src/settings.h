@@ -26,6 +26,7 @@ typedef struct pf_settings {
   pf_severity severity_override[PF_MAX_RULES]; /* 0: the rule's own severity */
   pf_name_list extend_mutable_calls;           /* dotted names treated as mutable */
   pf_name_list extend_immutable_annotations;   /* annotations that exempt PF001 */
+  pf_name_list path_calls;                     /* more path-taking callables for PF004/PF006 */
 } pf_settings;
 
 /* All rules enabled, nothing extended. */
