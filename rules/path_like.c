@@ -1,0 +1,500 @@
+/*
+ * path_like.c: the path-like test for string literals (see path_like.h).
+ */
+#include "path_like.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Shape text longer than this is judged by its start only (tests 1 and 2). */
+enum { SHAPE_CAPACITY = 1024 };
+
+/* Stand for an f-string interpolation and for a deliberate escape in the shape text: ordinary
+ * name characters, but never a drive letter. */
+#define INTERPOLATION_MARK '\x01'
+#define CHARACTER_MARK '\x02'
+
+static int is_letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+static int is_digit(char c) { return c >= '0' && c <= '9'; }
+static int is_mark(char c) { return c == INTERPOLATION_MARK || c == CHARACTER_MARK; }
+
+/* A character of a UNC host name (an interpolation may stand for one; an escaped byte not). */
+static int is_host_char(char c) {
+  return is_letter(c) || is_digit(c) || c == '.' || c == '-' || c == '_' || c == '$' ||
+         c == INTERPOLATION_MARK;
+}
+
+/* A character of a name in a drive or UNC path (spaces allowed). */
+static int is_name_char(char c) {
+  unsigned char u = (unsigned char)c;
+  if (is_mark(c))
+    return 1;
+  if (u < 0x20 || u == 0x7f || c == '\\')
+    return 0;
+  return strchr("<>:\"|?*", c) == NULL;
+}
+
+/* A character of a name in a relative path (test 3: stricter, no spaces and no `@`). */
+static int is_segment_char(char c) { return is_name_char(c) && c != ' ' && c != '@'; }
+
+uint32_t pf_path_trailing_start(const char *text, const pf_string_literal *literal) {
+  pf_string_scanner scanner;
+  pf_string_scanner_init(&scanner, text, literal);
+  pf_string_piece piece;
+  uint32_t trailing = literal->content_end;
+  while (pf_string_scanner_next(&scanner, &piece)) {
+    int terminator = piece.kind == PF_PIECE_ESCAPE && piece.depth == 0 &&
+                     piece.escape.kind == PF_ESCAPE_CONTROL &&
+                     (piece.escape.value == '\n' || piece.escape.value == '\r' || piece.escape.value == '\t');
+    if (!terminator)
+      trailing = literal->content_end;
+    else if (trailing == literal->content_end)
+      trailing = piece.offset;
+  }
+  return trailing;
+}
+
+pf_path_escape_role pf_path_escape_role_of(const char *text, const pf_escape *escape,
+                                           uint32_t trailing_start) {
+  (void)text;
+  if (!pf_escape_changes_value(escape) || escape->offset >= trailing_start)
+    return PF_PATH_ESCAPE_IGNORED;
+  if (escape->validity != PF_ESCAPE_VALID)
+    return PF_PATH_ESCAPE_ACCIDENTAL;
+  switch (escape->kind) {
+  case PF_ESCAPE_HEX:
+  case PF_ESCAPE_UNICODE:
+  case PF_ESCAPE_NAMED:
+    return PF_PATH_ESCAPE_DELIBERATE;
+  case PF_ESCAPE_OCTAL:
+    return escape->length == 2 && escape->value == 0 ? PF_PATH_ESCAPE_DELIBERATE : PF_PATH_ESCAPE_ACCIDENTAL;
+  default:
+    return PF_PATH_ESCAPE_ACCIDENTAL;
+  }
+}
+
+/* Builds the literal as written (see path_like.h). Returns the length; *truncated is set when
+ * the text did not fit. */
+static uint32_t build_shape(const char *text, uint32_t length, char *shape, int *truncated) {
+  pf_string_literal literal;
+  *truncated = 0;
+  if (pf_string_literal_parse(text, length, &literal) != 0)
+    return 0;
+  uint32_t trailing = pf_path_trailing_start(text, &literal);
+  pf_string_scanner scanner;
+  pf_string_scanner_init(&scanner, text, &literal);
+  pf_string_piece piece;
+  uint32_t used = 0;
+  while (pf_string_scanner_next(&scanner, &piece)) {
+    if (piece.depth > 0)
+      continue;
+    const char *from = text + piece.offset;
+    uint32_t count = piece.length;
+    if (piece.kind == PF_PIECE_INTERPOLATION) {
+      from = "\x01";
+    } else if (piece.kind == PF_PIECE_ESCAPE) {
+      const pf_escape *escape = &piece.escape;
+      pf_path_escape_role role = pf_path_escape_role_of(text, escape, trailing);
+      if (escape->kind == PF_ESCAPE_LINE_CONTINUATION || escape->offset >= trailing)
+        continue;
+      if (role == PF_PATH_ESCAPE_DELIBERATE) {
+        from = "\x02";
+        count = 1;
+      } else if (text[escape->offset + 1] == '{' || text[escape->offset + 1] == '}') {
+        count = 1; /* `\{` in an f-string: the brace opens an interpolation, the next piece */
+      }
+    }
+    if (piece.kind == PF_PIECE_INTERPOLATION)
+      count = 1;
+    if (used + count > SHAPE_CAPACITY) {
+      *truncated = 1;
+      break;
+    }
+    memcpy(shape + used, from, count);
+    used += count;
+  }
+  return used;
+}
+
+/* Splits shape[from, length) into names at runs of one or two backslashes. Returns the number
+ * of names, or -1 when a name has a character `accept` refuses, a separator is longer than
+ * two backslashes, or a name is empty (a trailing separator is allowed when `trailing_ok`).
+ * Reports the first name's length and the last name's place. */
+typedef struct name_split {
+  int count;
+  uint32_t first_length, last_start, last_length;
+} name_split;
+
+static name_split split_names(const char *shape, uint32_t from, uint32_t length, int (*accept)(char),
+                              int trailing_ok) {
+  name_split split = {0, 0, 0, 0};
+  uint32_t i = from;
+  while (i < length) {
+    uint32_t start = i;
+    while (i < length && shape[i] != '\\') {
+      if (!accept(shape[i])) {
+        split.count = -1;
+        return split;
+      }
+      i++;
+    }
+    if (i == start) {
+      split.count = -1;
+      return split;
+    }
+    if (!split.count)
+      split.first_length = i - start;
+    split.count++;
+    split.last_start = start;
+    split.last_length = i - start;
+    uint32_t run = 0;
+    while (i < length && shape[i] == '\\') {
+      run++;
+      i++;
+    }
+    if (run > 2 || (run && i == length && !trailing_ok)) {
+      split.count = -1;
+      return split;
+    }
+  }
+  return split;
+}
+
+static int has_drive(const char *shape, uint32_t length) {
+  if (length < 3 || !is_letter(shape[0]) || shape[1] != ':' || shape[2] != '\\')
+    return 0;
+  uint32_t body = shape[3] == '\\' && length > 3 ? 4 : 3;
+  if (body == length)
+    return 1;
+  name_split split = split_names(shape, body, length, is_name_char, 1);
+  return split.count >= 2 || (split.count == 1 && split.first_length >= 3);
+}
+
+static int has_unc_prefix(const char *shape, uint32_t length) {
+  uint32_t i = 0;
+  while (i < length && shape[i] == '\\')
+    i++;
+  uint32_t leading = i;
+  if (leading != 2 && leading != 4)
+    return 0;
+  uint32_t host_start = i;
+  while (i < length && is_host_char(shape[i]))
+    i++;
+  /* A host is two or more characters, or an interpolation. */
+  int host_ok = i - host_start >= 2 || (i - host_start == 1 && shape[host_start] == INTERPOLATION_MARK);
+  if (!host_ok || i >= length || shape[i] != '\\')
+    return 0;
+  /* "\\server\share" is typed like a raw string: every later separator is one backslash.
+   * "\\x9c\\x9d" (escaped backslashes between byte codes) and "\\endfoot\n\\endlastfoot"
+   * (LaTeX) are not UNC paths. "\\\\server\\share" may use one or two. */
+  uint32_t widest = leading == 2 ? 1 : 2;
+  for (uint32_t j = i; j < length;) {
+    uint32_t run = 0;
+    while (j < length && shape[j] == '\\') {
+      run++;
+      j++;
+    }
+    if (run > widest)
+      return 0;
+    j += run ? 0 : 1;
+  }
+  while (i < length && shape[i] == '\\')
+    i++;
+  /* The share: two or more name characters, or an interpolation. */
+  uint32_t share_start = i;
+  while (i < length && shape[i] != '\\' && is_name_char(shape[i]))
+    i++;
+  return i - share_start >= 2 || (i - share_start == 1 && shape[share_start] == INTERPOLATION_MARK);
+}
+
+/* Whether `name` is stem.ext with an extension of 1-5 ASCII letters and digits, at least one
+ * letter, not mixed case. */
+static int ends_in_extension(const char *name, uint32_t length) {
+  uint32_t dot = length;
+  while (dot > 0 && name[dot - 1] != '.')
+    dot--;
+  if (dot < 2) /* no dot, or no stem before it */
+    return 0;
+  uint32_t extension_length = length - dot;
+  if (extension_length < 1 || extension_length > 5)
+    return 0;
+  int letters = 0, lower = 0, upper = 0;
+  for (uint32_t i = dot; i < length; i++) {
+    char c = name[i];
+    if (!is_letter(c) && !is_digit(c))
+      return 0;
+    letters += is_letter(c);
+    lower += c >= 'a' && c <= 'z';
+    upper += c >= 'A' && c <= 'Z';
+  }
+  return letters > 0 && !(lower && upper);
+}
+
+static int is_segmented_file_path(const char *shape, uint32_t length) {
+  uint32_t from = 0;
+  while (from < length && from < 2 && shape[from] == '\\')
+    from++;
+  name_split split = split_names(shape, from, length, is_segment_char, 0);
+  if (split.count < 2)
+    return 0;
+  /* Every name is ".", "..", or two or more characters without "..". */
+  uint32_t i = from;
+  while (i < length) {
+    uint32_t start = i;
+    while (i < length && shape[i] != '\\')
+      i++;
+    uint32_t name_length = i - start;
+    int dots = name_length <= 2 && memcmp(shape + start, "..", name_length) == 0;
+    int interpolation = name_length == 1 && shape[start] == INTERPOLATION_MARK;
+    if (!dots && !interpolation && name_length < 2)
+      return 0;
+    for (uint32_t j = start; !dots && j + 1 < i; j++)
+      if (shape[j] == '.' && shape[j + 1] == '.')
+        return 0;
+    while (i < length && shape[i] == '\\')
+      i++;
+  }
+  return ends_in_extension(shape + split.last_start, split.last_length);
+}
+
+pf_path_reason pf_path_shape(const char *text, uint32_t length) {
+  char shape[SHAPE_CAPACITY];
+  int truncated;
+  uint32_t shape_length = build_shape(text, length, shape, &truncated);
+  if (has_drive(shape, shape_length))
+    return PF_PATH_DRIVE;
+  if (has_unc_prefix(shape, shape_length))
+    return PF_PATH_UNC;
+  if (!truncated && is_segmented_file_path(shape, shape_length))
+    return PF_PATH_SEGMENTS;
+  return PF_PATH_NONE;
+}
+
+/* Path-taking callables whose path is the first argument (or one of open_like_keywords). */
+static const char *const open_like_calls[] = {
+    "open",      "builtins.open", "io.open",         "codecs.open", "gzip.open", "bz2.open",
+    "lzma.open", "tarfile.open",  "zipfile.ZipFile", "os.open",     NULL,
+};
+static const char *const open_like_keywords[] = {"file", "filename", "name", "path", NULL};
+
+/* Path-taking callables every positional argument of which is a path (or one of
+ * path_keywords). */
+static const char *const path_calls[] = {
+    "glob.glob",
+    "glob.iglob",
+    "pathlib.Path",
+    "pathlib.PurePath",
+    "pathlib.PureWindowsPath",
+    "pathlib.WindowsPath",
+    "pathlib.PosixPath",
+    "pathlib.PurePosixPath",
+    "os.stat",
+    "os.lstat",
+    "os.listdir",
+    "os.scandir",
+    "os.mkdir",
+    "os.makedirs",
+    "os.remove",
+    "os.unlink",
+    "os.rmdir",
+    "os.removedirs",
+    "os.rename",
+    "os.renames",
+    "os.replace",
+    "os.chdir",
+    "os.chmod",
+    "os.lchmod",
+    "os.chown",
+    "os.lchown",
+    "os.chroot",
+    "os.access",
+    "os.link",
+    "os.symlink",
+    "os.readlink",
+    "os.walk",
+    "os.fwalk",
+    "os.startfile",
+    "os.truncate",
+    "os.utime",
+    "os.mkfifo",
+    "os.mknod",
+    "os.statvfs",
+    "os.pathconf",
+    "os.fspath",
+    "os.fsencode",
+    "os.fsdecode",
+    "os.add_dll_directory",
+    "os.listxattr",
+    "os.getxattr",
+    "os.setxattr",
+    "os.removexattr",
+    NULL,
+};
+static const char *const path_keywords[] = {
+    "path", "file",     "filename", "pathname",  "src",         "dst",  "top",
+    "dir",  "root_dir", "base_dir", "base_name", "extract_dir", "name", NULL,
+};
+
+/* Modules every function of which takes paths (as path_calls). */
+static const char *const path_modules[] = {"os.path.", "ntpath.", "shutil.", NULL};
+
+/* pathlib classes, also accepted as bare names that no import binds. */
+static const char *const bare_path_classes[] = {"Path", "PurePath", "PureWindowsPath", "WindowsPath", NULL};
+
+static int in_list(const char *const *list, const char *text, size_t length) {
+  for (size_t i = 0; list[i]; i++)
+    if (strlen(list[i]) == length && memcmp(list[i], text, length) == 0)
+      return 1;
+  return 0;
+}
+
+static int matches_name_list(const pf_name_list *list, const char *qualified) {
+  size_t length = strlen(qualified);
+  for (size_t i = 0; i < list->count; i++) {
+    const char *name = list->names[i];
+    size_t name_length = strlen(name);
+    if (name_length >= 2 && name[name_length - 2] == '.' && name[name_length - 1] == '*') {
+      /* "module.*": every function of the module (the dot included in the comparison). */
+      if (length > name_length - 1 && memcmp(qualified, name, name_length - 1) == 0)
+        return 1;
+    } else if (name_length == length && memcmp(qualified, name, length) == 0) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
+/* Where an argument sits in its call: the 0-based position of a positional argument, or the
+ * keyword's name. */
+typedef struct argument_slot {
+  int positional; /* -1 for a keyword argument */
+  const char *keyword;
+  uint32_t keyword_length;
+} argument_slot;
+
+/* Whether `call` takes a path in `slot`; writes the call's name into `out`. */
+static int is_path_call(const pf_context *ctx, TSNode call, const argument_slot *slot, char *out,
+                        size_t out_size) {
+  TSNode function = pf_child(call, pf_field.FUNCTION);
+  if (ts_node_is_null(function))
+    return 0;
+  int any_position = slot->positional >= 0 || in_list(path_keywords, slot->keyword, slot->keyword_length);
+  if (pf_node_kind(function) == PF_KIND_ATTRIBUTE) {
+    TSNode attribute = pf_child(function, pf_field.ATTRIBUTE);
+    if (!ts_node_is_null(attribute) && pf_node_text_is(ctx, attribute, "joinpath") && any_position) {
+      snprintf(out, out_size, "joinpath");
+      return 1;
+    }
+  }
+  char qualified[256];
+  if (pf_qualified_name(ctx->imports, ctx->source, function, qualified, sizeof(qualified)) != 0)
+    return 0;
+  size_t length = strlen(qualified);
+  int found = 0;
+  if (in_list(open_like_calls, qualified, length)) {
+    found = slot->positional == 0 || in_list(open_like_keywords, slot->keyword, slot->keyword_length);
+  } else if (any_position) {
+    found = in_list(path_calls, qualified, length);
+    for (size_t i = 0; path_modules[i] && !found; i++) {
+      size_t prefix = strlen(path_modules[i]);
+      found = strncmp(qualified, path_modules[i], prefix) == 0 && qualified[prefix] != '\0';
+    }
+    if (!found && pf_node_kind(function) == PF_KIND_IDENTIFIER &&
+        !pf_imports_lookup(ctx->imports, qualified, length))
+      found = in_list(bare_path_classes, qualified, length);
+    if (!found && ctx->settings)
+      found = matches_name_list(&ctx->settings->path_calls, qualified);
+  }
+  if (found)
+    snprintf(out, out_size, "%s", qualified);
+  return found;
+}
+
+/* The call that the expression `up` levels above the visited node is a direct argument of,
+ * and its slot there; a null node when there is none. */
+static TSNode enclosing_call(const pf_context *ctx, uint32_t up, argument_slot *slot) {
+  TSNode null_node = {0};
+  TSNode argument = pf_ancestor(ctx, up);
+  TSNode parent = pf_ancestor(ctx, up + 1);
+  if (ts_node_is_null(parent))
+    return null_node;
+  slot->positional = -1;
+  slot->keyword = "";
+  slot->keyword_length = 0;
+  if (pf_node_kind(parent) == PF_KIND_KEYWORD_ARGUMENT) {
+    if (ctx->depth < up || ctx->fields[ctx->depth - up] != pf_field.VALUE)
+      return null_node;
+    TSNode name = pf_child(parent, pf_field.NAME);
+    if (ts_node_is_null(name))
+      return null_node;
+    slot->keyword = pf_node_text(ctx, name, &slot->keyword_length);
+    up++;
+    parent = pf_ancestor(ctx, up + 1);
+  } else if (pf_node_kind(parent) == PF_KIND_ARGUMENT_LIST) {
+    /* The position among the positional arguments before it (a *splat makes it unknown). */
+    int position = 0;
+    uint32_t count = ts_node_named_child_count(parent);
+    for (uint32_t i = 0; i < count; i++) {
+      TSNode sibling = ts_node_named_child(parent, i);
+      if (ts_node_eq(sibling, argument))
+        break;
+      pf_kind kind = pf_node_kind(sibling);
+      if (kind == PF_KIND_LIST_SPLAT)
+        position = 1000;
+      else if (kind != PF_KIND_KEYWORD_ARGUMENT && kind != PF_KIND_DICTIONARY_SPLAT &&
+               kind != PF_KIND_COMMENT)
+        position++;
+    }
+    slot->positional = position;
+  }
+  if (pf_node_kind(parent) != PF_KIND_ARGUMENT_LIST)
+    return null_node;
+  TSNode call = pf_ancestor(ctx, up + 2);
+  return pf_node_kind(call) == PF_KIND_CALL ? call : null_node;
+}
+
+pf_path_reason pf_string_is_path_like(const pf_context *ctx, TSNode string, char *call, size_t call_size) {
+  if (call_size)
+    call[0] = '\0';
+  uint32_t length;
+  const char *text = pf_node_text(ctx, string, &length);
+  pf_path_reason reason = pf_path_shape(text, length);
+  if (reason)
+    return reason;
+  TSNode parent = pf_parent(ctx);
+  int in_concatenation = !ts_node_is_null(parent) && pf_node_kind(parent) == PF_KIND_CONCATENATED_STRING;
+  argument_slot slot;
+  TSNode call_node = enclosing_call(ctx, in_concatenation ? 1 : 0, &slot);
+  char name[256];
+  if (!ts_node_is_null(call_node) && is_path_call(ctx, call_node, &slot, name, sizeof(name))) {
+    if (call_size)
+      snprintf(call, call_size, "%s", name);
+    return PF_PATH_CALL_ARGUMENT;
+  }
+  if (in_concatenation) {
+    TSNode first = ts_node_named_child(parent, 0);
+    if (!ts_node_eq(first, string) && pf_node_kind(first) == PF_KIND_STRING) {
+      const char *first_text = pf_node_text(ctx, first, &length);
+      if (pf_path_shape(first_text, length))
+        return PF_PATH_CONCATENATION;
+    }
+  }
+  return PF_PATH_NONE;
+}
+
+const char *pf_path_reason_phrase(pf_path_reason reason) {
+  switch (reason) {
+  case PF_PATH_DRIVE:
+    return "starts with a drive letter";
+  case PF_PATH_UNC:
+    return "starts with a UNC prefix";
+  case PF_PATH_SEGMENTS:
+    return "is backslash-separated names ending in a file extension";
+  case PF_PATH_CALL_ARGUMENT:
+    return "is passed to a path-taking call";
+  case PF_PATH_CONCATENATION:
+    return "continues a path-like string";
+  default:
+    return "is not path-like";
+  }
+}
