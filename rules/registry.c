@@ -8,6 +8,7 @@
 extern const pf_rule pf_rule_syntax_error;
 extern const pf_rule pf_rule_mutable_default_argument;
 extern const pf_rule pf_rule_path_escape;
+extern const pf_rule pf_rule_unreachable_default;
 extern const pf_rule pf_rule_invalid_escape;
 
 /* One rule per line, so that adding a rule is adding a line. */
@@ -16,6 +17,7 @@ const pf_rule *const pf_rules[] = {
     &pf_rule_syntax_error,
     &pf_rule_mutable_default_argument,
     &pf_rule_path_escape,
+    &pf_rule_unreachable_default,
     &pf_rule_invalid_escape,
 };
 /* clang-format on */
