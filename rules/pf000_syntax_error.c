@@ -87,7 +87,14 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
   }
   /* Underline the first line of the broken region: the whole region can span the file. */
   const char *quote = has_backtick(text, length) ? "\"" : "`";
-  if (ts_node_child_count(node) <= 1)
+  uint32_t end = ts_node_end_byte(node), file_end = ctx->source->length;
+  while (file_end > end && strchr(" \t\r\n\f", ctx->source->text[file_end - 1]))
+    file_end--;
+  if (end >= file_end)
+    pf_emit_range(ctx, start, start + length, 0,
+                  "Syntax error: unexpected end of file while parsing %s%.*s%s%s", quote, (int)length, text,
+                  ellipsis ? "..." : "", quote);
+  else if (ts_node_child_count(node) <= 1)
     pf_emit_range(ctx, start, start + length, 0, "Syntax error: unexpected %s%.*s%s%s", quote, (int)length,
                   text, ellipsis ? "..." : "", quote);
   else
