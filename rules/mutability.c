@@ -382,3 +382,16 @@ int pf_is_immutable_annotation(const pf_context *ctx, TSNode annotation) {
     ts_parser_delete(strings.parser);
   return immutable;
 }
+
+int pf_is_builtin_callable(const pf_context *ctx, TSNode function, const char *name) {
+  char qualified[256];
+  if (ts_node_is_null(function) ||
+      pf_qualified_name(ctx->imports, ctx->source, function, qualified, sizeof(qualified)) != 0)
+    return 0;
+  if (strncmp(qualified, "builtins.", 9) == 0 && strcmp(qualified + 9, name) == 0)
+    return 1;
+  if (strcmp(qualified, name) != 0 || pf_node_kind(function) != PF_KIND_IDENTIFIER)
+    return 0;
+  uint32_t length = (uint32_t)strlen(name);
+  return pf_imports_lookup(ctx->imports, name, length) == NULL && !module_defines(ctx, name, length);
+}

@@ -34,4 +34,9 @@ int pf_is_mutable_value(const pf_context *ctx, TSNode expression, pf_mutable_val
  * f/b prefix or a syntax error is not trusted. */
 int pf_is_immutable_annotation(const pf_context *ctx, TSNode annotation);
 
+/* Whether `function` (the callee of a call) is the builtin `name` ("hash", "set", ...):
+ * written bare with no import or top-level definition of the module rebinding it, or as
+ * `builtins.name`. */
+int pf_is_builtin_callable(const pf_context *ctx, TSNode function, const char *name);
+
 #endif
