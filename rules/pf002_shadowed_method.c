@@ -1077,7 +1077,9 @@ static void module_name_of(const char *path, char *out, size_t size) {
 
 /* The class named `name` that a reference at byte `position` sees, looking in `lookup`
  * scopes in order: in the first scope that has one, the last defined before the reference,
- * else the first defined after it. -1 when there is none. */
+ * else the first defined after it. A class statement's own bases are looked up at the
+ * class's start, so `class Popen(Popen)` finds the earlier Popen, never itself. -1 when
+ * there is none. */
 static int64_t find_class(const pf002_state *state, const scope_key *lookup, uint32_t lookup_count,
                           const char *name, uint32_t length, uint32_t position) {
   for (uint32_t s = 0; s < lookup_count; s++) {
@@ -1100,14 +1102,14 @@ static int64_t find_class(const pf002_state *state, const scope_key *lookup, uin
 
 /* Resolves a class expression (`Base`, `module.Base`, `Base[T]`) to a class of this file. */
 static int64_t resolve_class(const pf_context *ctx, const pf002_state *state, TSNode expression,
-                             const scope_key *lookup, uint32_t lookup_count, const char *module_name) {
+                             uint32_t position, const scope_key *lookup, uint32_t lookup_count,
+                             const char *module_name) {
   expression = pf_unparenthesize(expression);
   pf_kind kind = kind_of(expression);
   if (kind == PF_KIND_SUBSCRIPT)
     expression = pf_child(expression, pf_field.VALUE);
   else if (kind == PF_KIND_GENERIC_TYPE && ts_node_named_child_count(expression))
     expression = ts_node_named_child(expression, 0);
-  uint32_t position = ts_node_start_byte(expression);
   kind = kind_of(expression);
   if (kind == PF_KIND_IDENTIFIER) {
     uint32_t length;
@@ -1148,7 +1150,8 @@ static void resolve_bases(const pf_context *ctx, pf002_state *state, uint32_t in
     if (kind == PF_KIND_KEYWORD_ARGUMENT || kind == PF_KIND_LIST_SPLAT || kind == PF_KIND_DICTIONARY_SPLAT ||
         kind == PF_KIND_COMMENT)
       continue;
-    int64_t resolved = resolve_class(ctx, state, base, record->lookup, record->lookup_count, module_name);
+    int64_t resolved = resolve_class(ctx, state, base, ts_node_start_byte(record->node), record->lookup,
+                                     record->lookup_count, module_name);
     if (resolved >= 0 && (uint32_t)resolved != index)
       record->bases[record->base_count++] = (uint32_t)resolved;
   }
@@ -1303,7 +1306,8 @@ static void file_end(pf_context *ctx, void *opaque) {
       continue;
     int64_t class_index = entry->class_index;
     if (class_index < 0)
-      class_index = resolve_class(ctx, state, entry->class_expression, module_scope, 1, module_name);
+      class_index = resolve_class(ctx, state, entry->class_expression,
+                                  ts_node_start_byte(entry->class_expression), module_scope, 1, module_name);
     if (class_index < 0)
       continue;
     if (!scratch) {
