@@ -40,6 +40,8 @@ static const char explanation[] =
     "  ...\n"
     "TypeError: unhashable type: 'list'\n"
     ">>> hash(point)\n"
+    "Traceback (most recent call last):\n"
+    "  ...\n"
     "TypeError: unhashable type: 'list'\n"
     "```\n"
     "\n"
