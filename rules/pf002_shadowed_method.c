@@ -95,7 +95,8 @@ static const char explanation[] =
     "  under `if value is not None:` (the method is the fallback, as in\n"
     "  `json.JSONEncoder.default`); an assignment inside a setter named `set_m`; and a private\n"
     "  method (`_m`, `__m`) replaced by anything but evident data (a class swapping its own\n"
-    "  hook, `self._parse = breaker`). `self._m = None` or `self.m = 0` are still flagged.\n"
+    "  hook, `self._parse = breaker`). `self._m = None`, `self._m = 0` and `self._m = flag`\n"
+    "  where `flag=True` or `flag: bool` is a parameter are still flagged.\n"
     "- A name bound last in the class by something other than a method (`m = None`,\n"
     "  `m = property(...)`), special names (`__call__`, ...: Python looks them up on the\n"
     "  type), and classes whose hierarchy in the file defines `__setattr__` (the assignment\n"
@@ -636,6 +637,23 @@ static int is_evident_data(pf_kind kind) {
   }
 }
 
+/* Whether an annotation is a builtin data type (`bool`, `int`, `str`, `list[int]`, ...). */
+static int names_data_type(const pf_context *ctx, TSNode annotation) {
+  static const char *const data_types[] = {"bool", "int",  "float", "complex", "str",       "bytes",
+                                           "list", "dict", "set",   "tuple",   "frozenset", NULL};
+  TSNode type = annotation;
+  if (kind_of(type) == PF_KIND_TYPE && ts_node_named_child_count(type) == 1)
+    type = ts_node_named_child(type, 0);
+  if (kind_of(type) == PF_KIND_GENERIC_TYPE || kind_of(type) == PF_KIND_SUBSCRIPT)
+    type = kind_of(type) == PF_KIND_SUBSCRIPT ? pf_child(type, pf_field.VALUE) : ts_node_named_child(type, 0);
+  if (kind_of(type) != PF_KIND_IDENTIFIER)
+    return 0;
+  for (size_t i = 0; data_types[i]; i++)
+    if (pf_node_text_is(ctx, type, data_types[i]))
+      return 1;
+  return 0;
+}
+
 /* Classifies the value assigned to `object.name` during the walk: sets `deliberate` when it
  * is clearly a callable meant to replace the method, or notes what file_end must check. */
 static void classify_value(const pf_context *ctx, const pf002_state *state, candidate *entry, TSNode object) {
@@ -697,6 +715,14 @@ static void classify_value(const pf_context *ctx, const pf002_state *state, cand
       for (uint32_t i = 0; annotation_text && i + 8 <= annotation_length; i++)
         if (memcmp(annotation_text + i, "Callable", 8) == 0)
           entry->deliberate = 1;
+      /* a parameter that defaults to a literal other than None, or is annotated with a
+       * builtin data type, holds data: `def __init__(self, validate=True)` */
+      TSNode default_value = pf_unparenthesize(pf_child(parameter, pf_field.VALUE));
+      if (!ts_node_is_null(default_value) && kind_of(default_value) != PF_KIND_NONE &&
+          is_evident_data(kind_of(default_value)))
+        entry->evident_data = 1;
+      if (!ts_node_is_null(annotation) && names_data_type(ctx, annotation))
+        entry->evident_data = 1;
       return;
     }
     /* a function defined in an enclosing function, before this line */
