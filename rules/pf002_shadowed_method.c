@@ -15,6 +15,12 @@
  * class statement, or `module.Name` for this module), linearizes each class's ancestors in
  * method resolution order (cycle-safe), finds the binding each candidate's name resolves to,
  * and reports at the assigned attribute, with the method as the related location.
+ *
+ * Precision: a value that is evidently a callable meant to replace the method (a lambda, a
+ * function, another method, a same-named method of another object, ...; the explanation
+ * lists them) is not reported. Most of that is decided during the walk, where the scopes
+ * are at hand (parameters, nested defs, an enclosing `if x is not None:`); what needs the
+ * whole file (module-level defs, methods of the instance) is left to file_end.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -123,7 +129,7 @@ typedef struct binding {
   TSNode name_node; /* where the name is bound (the def's name, or the assigned name) */
 } binding;
 
-/* A module-scope key: 0 is the module, otherwise a frame's start byte + 1. */
+/* A scope key: 0 is the module, otherwise the start byte of a frame's node + 1. */
 typedef uint32_t scope_key;
 
 typedef struct class_record {

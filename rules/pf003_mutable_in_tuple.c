@@ -105,8 +105,7 @@ typedef enum tuple_place {
 
 typedef struct placement {
   tuple_place place;
-  TSNode callee;        /* hash, set or frozenset: checked to be the builtin on the first finding */
-  int callee_checked;   /* 0 not yet, 1 it is the builtin, -1 it is not */
+  TSNode callee;        /* for hash() and set()/frozenset() elements: the call's callee */
   const char *builtin;  /* which builtin the callee is */
   TSNode constant_name; /* the name assigned, for the constant places */
 } placement;
@@ -134,23 +133,18 @@ static TSNode callee_of_only_argument(const pf_context *ctx, uint32_t index) {
   return null_node;
 }
 
-/* Whether the place's callee is the builtin it must be (decided once, on the first mutable
- * member: looking a builtin up may scan the module). */
+/* Whether the place's callee is the builtin it must be. Cheap unless the callee is spelled
+ * like the builtin: only then may the module be scanned for a definition of that name. */
 static int callee_confirmed(const pf_context *ctx, placement *where) {
-  if (where->place != PLACE_HASH_ARGUMENT && where->place != PLACE_SET_CALL_ELEMENT)
+  if (where->place == PLACE_HASH_ARGUMENT)
+    return pf_is_builtin_callable(ctx, where->callee, "hash");
+  if (where->place != PLACE_SET_CALL_ELEMENT)
     return 1;
-  if (!where->callee_checked) {
-    where->callee_checked = -1;
-    if (where->place == PLACE_HASH_ARGUMENT) {
-      if (pf_is_builtin_callable(ctx, where->callee, "hash"))
-        where->callee_checked = 1;
-    } else if (pf_is_builtin_callable(ctx, where->callee, "frozenset")) {
-      where->builtin = "frozenset", where->callee_checked = 1;
-    } else if (pf_is_builtin_callable(ctx, where->callee, "set")) {
-      where->builtin = "set", where->callee_checked = 1;
-    }
-  }
-  return where->callee_checked == 1;
+  if (pf_is_builtin_callable(ctx, where->callee, "frozenset"))
+    where->builtin = "frozenset";
+  else if (pf_is_builtin_callable(ctx, where->callee, "set"))
+    where->builtin = "set";
+  return where->builtin != NULL;
 }
 
 /* The identifier a constant tuple is bound to: walks up a chain of assignments
@@ -312,9 +306,7 @@ static const char *excerpt(pf_context *ctx, TSNode node) {
   return copy;
 }
 
-static void report(pf_context *ctx, placement *where, const pf_mutable_value *value) {
-  if (!callee_confirmed(ctx, where))
-    return;
+static void report(pf_context *ctx, const placement *where, const pf_mutable_value *value) {
   const char *type_name = unhashable_type_name(value);
   const char *member = excerpt(ctx, value->node);
   const char *what = describe_member(ctx, value);
@@ -366,7 +358,7 @@ static void report(pf_context *ctx, placement *where, const pf_mutable_value *va
 
 /* Looks through the members of `tuple` and of the tuples nested in it (iteratively: the
  * nesting can be deep) and reports each mutable one. */
-static void check_members(pf_context *ctx, TSNode tuple, placement *where) {
+static void check_members(pf_context *ctx, TSNode tuple, const placement *where) {
   enum { INITIAL_PENDING = 32 };
   TSNode initial[INITIAL_PENDING];
   TSNode *pending = initial;
@@ -402,7 +394,7 @@ static void check_members(pf_context *ctx, TSNode tuple, placement *where) {
 static void visit(pf_context *ctx, TSNode node, void *state) {
   (void)state;
   placement where = place_of_tuple(ctx);
-  if (where.place != PLACE_NONE)
+  if (where.place != PLACE_NONE && callee_confirmed(ctx, &where))
     check_members(ctx, node, &where);
 }
 
