@@ -3,6 +3,7 @@
 nested to parse, PF100's rule text, --force-exclude being accepted, and --add-noqa: exact
 edits, idempotence, encodings, line endings, permissions, symlinks, and the files it must
 refuse to touch."""
+import ast
 import json
 import os
 import re
@@ -117,6 +118,16 @@ check("--add-noqa prints what is left",
       left == [("broken.py", "PF000"), ("broken.py", "PF001"), ("latin1_after.py", "PF001"),
                ("misplaced.py", "PF001"), ("misplaced.py", "PF100"), ("unused.py", "PF100")], left)
 check("--add-noqa exits 1 when findings are left", result.returncode == 1, result.returncode)
+# CPython agrees that nothing but comments changed: the same AST before and after.
+for name in AFTER:
+    before = BEFORE[name].encode() if isinstance(BEFORE[name], str) else BEFORE[name]
+    with open(os.path.join(tree, name), "rb") as handle:
+        after = handle.read()
+    try:
+        expected_ast = ast.dump(ast.parse(before))
+    except SyntaxError:
+        continue  # broken.py
+    check(f"--add-noqa keeps CPython's AST: {name}", ast.dump(ast.parse(after)) == expected_ast)
 check("--add-noqa keeps permissions", stat.S_IMODE(os.stat(os.path.join(tree, "plain.py")).st_mode) == 0o640)
 check("--add-noqa keeps a symlink a symlink", os.path.islink(os.path.join(tree, "link.py")))
 check("--add-noqa leaves no temporary file", not [n for n in os.listdir(tree) if "pitfall-" in n], os.listdir(tree))
