@@ -7,10 +7,12 @@
 
 extern const pf_rule pf_rule_syntax_error;
 extern const pf_rule pf_rule_mutable_default_argument;
+extern const pf_rule pf_rule_unused_noqa;
 
 const pf_rule *const pf_rules[] = {
     &pf_rule_syntax_error,
     &pf_rule_mutable_default_argument,
+    &pf_rule_unused_noqa,
 };
 
 const size_t pf_rule_count = sizeof(pf_rules) / sizeof(pf_rules[0]);

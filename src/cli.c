@@ -34,10 +34,18 @@ static const char check_help[] =
     "%s"
     "  --stdin-filename NAME   the file name to show for input read from -\n"
     "  --exit-zero             exit 0 even when there are findings (errors still exit 2)\n"
+    "  --add-noqa              add `# noqa: CODE` to every line with a finding, so that only\n"
+    "                          new findings are reported from then on; a file is rewritten\n"
+    "                          atomically, and only when its syntax tree stays the same\n"
+    "  --force-exclude         apply excludes to paths named explicitly too (for pre-commit,\n"
+    "                          which names every staged file)\n"
     "  -h, --help              print this help\n"
     "\n"
     "Findings go to standard output, sorted by path, row, column and code; the summary line\n"
     "and errors go to standard error.\n"
+    "\n"
+    "`# noqa` or `# noqa: PF001, PF004` at the end of a line suppresses its findings;\n"
+    "`# pitfall: noqa` or `# pitfall: noqa: PF003` on a line of its own, the whole file's.\n"
     "\n"
     "Exit status: 0 no findings, 1 findings, 2 usage or I/O error (the other files are still\n"
     "linted and reported).\n";
@@ -97,6 +105,10 @@ static int parse_check(pf_cli *cli, int argc, char **argv, int start) {
       return 0;
     } else if (strcmp(argument, "--exit-zero") == 0) {
       cli->exit_zero = 1;
+    } else if (strcmp(argument, "--add-noqa") == 0) {
+      cli->add_noqa = 1;
+    } else if (strcmp(argument, "--force-exclude") == 0) {
+      cli->force_exclude = 1;
     } else if (option_value(cli, argc, argv, &i, "--output-format", &value)) {
       if (!value)
         return -1;
@@ -146,6 +158,13 @@ int pf_cli_parse(pf_cli *cli, int argc, char **argv) {
       return -1;
     if (cli->command == PF_COMMAND_CHECK && cli->path_count == 0)
       cli->paths[cli->path_count++] = ".";
+    for (size_t i = 0; cli->command == PF_COMMAND_CHECK && cli->add_noqa && i < cli->path_count; i++) {
+      if (strcmp(cli->paths[i], "-") == 0) {
+        snprintf(cli->error, sizeof(cli->error),
+                 "--add-noqa edits files in place and cannot read standard input");
+        return -1;
+      }
+    }
     return 0;
   }
   if (strcmp(command, "rule") == 0) {

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "add_noqa.h"
 #include "arena.h"
 #include "discover.h"
 #include "lint.h"
@@ -41,12 +42,15 @@ int pf_run_check(const pf_cli *cli) {
 
   pf_file_result *results = pf_xcalloc(files.count ? files.count : 1, sizeof(pf_file_result));
   pf_linter *linter = pf_linter_new();
+  pf_add_noqa_summary add_noqa = {0};
   for (size_t i = 0; i < files.count; i++) {
     const char *path = files.paths[i];
     const char *display = path;
     if (strcmp(path, "-") == 0)
       display = cli->stdin_filename ? cli->stdin_filename : "-";
     pf_lint_path(linter, path, display, &settings, &results[i]);
+    if (cli->add_noqa)
+      pf_add_noqa_file(linter, path, &settings, &results[i], &add_noqa);
   }
   pf_linter_free(linter);
   qsort(results, files.count, sizeof(pf_file_result), compare_results);
@@ -67,6 +71,8 @@ int pf_run_check(const pf_cli *cli) {
       with_findings++;
   }
   size_t total = pf_run_report_count(&report);
+  if (cli->add_noqa)
+    pf_add_noqa_print_summary(stderr, &add_noqa);
   if (total)
     fprintf(stderr, "Found %zu problem%s in %zu file%s (%zu file%s checked).\n", total, total == 1 ? "" : "s",
             with_findings, with_findings == 1 ? "" : "s", files.count, files.count == 1 ? "" : "s");
