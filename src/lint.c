@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "capture.h"
 #include "imports.h"
 #include "lang.h"
 #include "registry.h"
@@ -318,6 +319,7 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
   }
   if (nesting > PARSE_NESTING_LIMIT) {
     pf_diagnostic_list_resolve(out, source);
+    pf_capture(out, source, settings->capture);
     pf_diagnostic_list_sort(out);
     return;
   }
@@ -371,6 +373,7 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
   }
   ts_tree_delete(tree);
   pf_diagnostic_list_resolve(out, source);
+  pf_capture(out, source, settings->capture);
   pf_diagnostic_list_sort(out);
   pf_arena_reset(&linter->arena);
 }
