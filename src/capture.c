@@ -42,14 +42,63 @@ static uint64_t stripped_line_hash(const char *text, uint32_t length) {
   return hash;
 }
 
-uint32_t pf_excerpt_row(const pf_diagnostic *diagnostic, uint32_t index) {
-  uint32_t span = diagnostic->excerpt_last_row - diagnostic->excerpt_first_row + 1;
-  if (diagnostic->excerpt_line_count < span && index + 1 == diagnostic->excerpt_line_count)
-    return diagnostic->excerpt_last_row;
-  return diagnostic->excerpt_first_row + index;
+/* ---- excerpts ---- */
+
+/* Moves `at` back over up to `count` code points, not before `floor`. */
+static uint32_t back_code_points(const char *text, uint32_t at, uint32_t floor, uint32_t count,
+                                 uint32_t *moved) {
+  *moved = 0;
+  while (at > floor && *moved < count) {
+    at--;
+    while (at > floor && ((unsigned char)text[at] & 0xC0) == 0x80)
+      at--;
+    (*moved)++;
+  }
+  return at;
 }
 
-/* ---- excerpts ---- */
+/* Moves `at` forward over up to `count` code points, not past `ceiling`. */
+static uint32_t forward_code_points(const char *text, uint32_t at, uint32_t ceiling, uint32_t count) {
+  for (uint32_t moved = 0; at < ceiling && moved < count; moved++) {
+    at++;
+    while (at < ceiling && ((unsigned char)text[at] & 0xC0) == 0x80)
+      at++;
+  }
+  return at;
+}
+
+/* The part of 1-based `row` to keep: all of it when it has at most PF_EXCERPT_MAX_COLUMNS
+ * code points; else a window of that many, from the line's start unless the range starts
+ * on this row too far in to be seen. */
+static pf_excerpt_line excerpt_window(const pf_diagnostic *diagnostic, const pf_source *source,
+                                      uint32_t row) {
+  pf_excerpt_line line = {0};
+  uint32_t length;
+  const char *text = pf_source_line_text(source, row - 1, &length);
+  uint32_t line_start = (uint32_t)(text - source->text), line_end = line_start + length;
+  uint32_t anchor = line_start, anchor_column = 1;
+  if (row == diagnostic->start.row && diagnostic->start_byte >= line_start &&
+      diagnostic->start_byte <= line_end) {
+    anchor = diagnostic->start_byte;
+    anchor_column = diagnostic->start.column;
+  }
+  /* The whole line when it fits, or when the anchor is near enough its start; else a window
+   * starting PF_EXCERPT_LEAD_COLUMNS before the anchor. */
+  uint32_t moved = 0, from = line_start;
+  int fits = forward_code_points(source->text, line_start, line_end, PF_EXCERPT_MAX_COLUMNS) == line_end;
+  if (!fits && anchor_column > PF_EXCERPT_MAX_COLUMNS - PF_EXCERPT_LEAD_COLUMNS)
+    from = back_code_points(source->text, anchor, line_start, PF_EXCERPT_LEAD_COLUMNS, &moved);
+  else
+    anchor_column = 1;
+  uint32_t to = forward_code_points(source->text, from, line_end, PF_EXCERPT_MAX_COLUMNS);
+  line.row = row;
+  line.first_column = anchor_column - moved;
+  line.length = to - from;
+  line.cut_before = from > line_start;
+  line.cut_after = to < line_end;
+  line.text = source->text + from; /* repointed into the excerpt's own copy */
+  return line;
+}
 
 static void capture_excerpt(pf_diagnostic *diagnostic, const pf_source *source) {
   uint32_t first_row = diagnostic->start.row ? diagnostic->start.row : 1;
@@ -66,29 +115,27 @@ static void capture_excerpt(pf_diagnostic *diagnostic, const pf_source *source) 
   uint32_t span = last_row - first_row + 1;
   uint32_t count = span <= PF_EXCERPT_MAX_LINES ? span : PF_EXCERPT_HEAD_LINES + 1;
 
-  free(diagnostic->excerpt);
-  diagnostic->excerpt_first_row = first_row;
-  diagnostic->excerpt_last_row = last_row;
-  diagnostic->excerpt_line_count = count;
-  size_t size = 1;
-  for (int pass = 0; pass < 2; pass++) {
-    size_t used = 0;
-    for (uint32_t index = 0; index < count; index++) {
-      uint32_t length;
-      const char *text = pf_source_line_text(source, pf_excerpt_row(diagnostic, index) - 1, &length);
-      if (pass == 1) {
-        memcpy(diagnostic->excerpt + used, text, length);
-        diagnostic->excerpt[used + length] = '\n';
-      }
-      used += (size_t)length + 1;
-    }
-    if (pass == 0) {
-      size = used + 1;
-      diagnostic->excerpt = pf_xmalloc(size);
-    } else {
-      diagnostic->excerpt[used] = '\0';
-    }
+  pf_excerpt_line lines[PF_EXCERPT_MAX_LINES];
+  size_t text_bytes = 0;
+  for (uint32_t index = 0; index < count; index++) {
+    uint32_t row =
+        span <= PF_EXCERPT_MAX_LINES || index < PF_EXCERPT_HEAD_LINES ? first_row + index : last_row;
+    lines[index] = excerpt_window(diagnostic, source, row);
+    text_bytes += lines[index].length;
   }
+  size_t header = sizeof(pf_excerpt) + count * sizeof(pf_excerpt_line);
+  pf_excerpt *excerpt = pf_xmalloc(header + text_bytes + 1);
+  excerpt->line_count = count;
+  char *copy = (char *)excerpt + header;
+  for (uint32_t index = 0; index < count; index++) {
+    excerpt->lines[index] = lines[index];
+    memcpy(copy, lines[index].text, lines[index].length);
+    excerpt->lines[index].text = copy;
+    copy += lines[index].length;
+  }
+  *copy = '\0';
+  free(diagnostic->excerpt);
+  diagnostic->excerpt = excerpt;
 }
 
 /* ---- fingerprints ---- */
@@ -130,6 +177,9 @@ static void capture_fingerprints(pf_diagnostic_list *list, const pf_source *sour
   uint64_t *hashes = pf_xmalloc((size_t)source->line_count * sizeof(uint64_t));
   uint32_t *occurrence = pf_xmalloc((size_t)source->line_count * sizeof(uint32_t));
   line_occurrences(source, hashes, occurrence);
+  /* Non-whitespace bytes before each start, counted on from the previous finding of the
+   * same line (the list is sorted), so many findings on one long line cost one pass. */
+  uint32_t counted_line = UINT32_MAX, counted_to = 0, visible_before = 0;
   for (size_t i = 0; i < list->count; i++) {
     pf_diagnostic *diagnostic = &list->items[i];
     uint32_t line = diagnostic->start.row ? diagnostic->start.row - 1 : 0;
@@ -138,11 +188,15 @@ static void capture_fingerprints(pf_diagnostic_list *list, const pf_source *sour
     uint32_t length;
     const char *text = pf_source_line_text(source, line, &length);
     uint32_t offset = diagnostic->start_byte - source->line_starts[line];
-    if (offset > length)
+    if (diagnostic->start_byte < source->line_starts[line] || offset > length)
       offset = length;
-    uint32_t visible_before = 0;
-    for (uint32_t b = 0; b < offset; b++)
-      visible_before += !is_whitespace(text[b]);
+    if (line != counted_line || offset < counted_to) {
+      counted_line = line;
+      counted_to = 0;
+      visible_before = 0;
+    }
+    for (; counted_to < offset; counted_to++)
+      visible_before += !is_whitespace(text[counted_to]);
     const char *code = diagnostic->rule->code;
     uint64_t hash = pf_fnv1a(PF_FNV_OFFSET, code, strlen(code) + 1);
     hash = fnv1a_integer(hash, hashes[line]);

@@ -33,10 +33,7 @@ typedef struct pf_diagnostic {
   pf_position related_start, related_end;
   char *related_message;
   /* Taken from the source at lint time, only when the output format asks (capture.h). */
-  char *excerpt;                   /* the finding's lines, each ending in '\n'; NULL when not taken */
-  uint32_t excerpt_line_count;     /* lines in excerpt */
-  uint32_t excerpt_first_row;      /* 1-based row of its first line */
-  uint32_t excerpt_last_row;       /* 1-based row of the range's last line (see pf_excerpt_row) */
+  struct pf_excerpt *excerpt;      /* the finding's source lines; NULL when not taken */
   uint64_t fingerprint;            /* rule, line content and place in the line; 0 when not taken */
   uint32_t fingerprint_occurrence; /* 1 + earlier lines of the file with the same content */
 } pf_diagnostic;

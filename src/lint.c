@@ -319,8 +319,8 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
   }
   if (nesting > PARSE_NESTING_LIMIT) {
     pf_diagnostic_list_resolve(out, source);
-    pf_capture(out, source, settings->capture);
     pf_diagnostic_list_sort(out);
+    pf_capture(out, source, settings->capture);
     return;
   }
   TSTree *tree = ts_parser_parse_string(linter->parser, NULL, source->text, source->length);
@@ -373,8 +373,8 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
   }
   ts_tree_delete(tree);
   pf_diagnostic_list_resolve(out, source);
-  pf_capture(out, source, settings->capture);
   pf_diagnostic_list_sort(out);
+  pf_capture(out, source, settings->capture);
   pf_arena_reset(&linter->arena);
 }
 

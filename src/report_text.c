@@ -4,7 +4,8 @@
  * underlined with carets, then the rule's one-line help, as ruff and rustc show them), and
  * the --statistics table.
  *
- * Source lines come from the excerpt captured at lint time (capture.h). Carets are placed
+ * Source lines come from the excerpt captured at lint time (capture.h); a line cut to a
+ * window shows an ellipsis where it goes on. Carets are placed
  * by display width, not by code point: a tab shows as four spaces, East Asian wide
  * characters and emoji take two cells, combining marks none. Control characters in source
  * lines, messages and paths are shown as visible symbols (U+2400..U+2421, U+FFFD), never
@@ -212,39 +213,49 @@ static void put_repeated(FILE *out, char c, size_t count) {
     fputc(c, out);
 }
 
-/* The part of the finding's range on `row`, as 1-based code point columns [from, to) of a
- * line of `line_columns` code points; returns 0 when nothing on that row is underlined. */
-static int underline_on_row(const pf_diagnostic *d, uint32_t row, const char *line, size_t line_length,
-                            uint32_t line_columns, uint32_t *from, uint32_t *to) {
-  uint32_t first_visible = 1;
-  for (size_t i = 0; i < line_length && (line[i] == ' ' || line[i] == '\t' || line[i] == '\f'); i++)
-    first_visible++;
-  *from = row == d->start.row ? d->start.column : first_visible;
-  *to = row == d->end.row ? d->end.column : line_columns + 1;
-  if (row == d->start.row && row == d->end.row)
+/* The part of the finding's range on an excerpt line, as 1-based code point columns
+ * [from, to) of the source line; returns 0 when nothing on that line is underlined. */
+static int underline_on_line(const pf_diagnostic *d, const pf_excerpt_line *line, uint32_t last_column,
+                             uint32_t *from, uint32_t *to) {
+  uint32_t first_visible = line->first_column;
+  if (!line->cut_before)
+    for (uint32_t i = 0;
+         i < line->length && (line->text[i] == ' ' || line->text[i] == '\t' || line->text[i] == '\f'); i++)
+      first_visible++;
+  *from = line->row == d->start.row ? d->start.column : first_visible;
+  *to = line->row == d->end.row ? d->end.column : last_column + 1;
+  if (line->row == d->start.row && line->row == d->end.row)
     return 1; /* a single-line range, possibly empty: always shown */
-  if (row != d->start.row && *from > line_columns)
+  if (line->row != d->start.row && *from > last_column)
     return 0; /* a blank line inside the range */
-  return *to > *from || row == d->start.row;
+  return *to > *from || line->row == d->start.row;
 }
 
-static void put_source_line(const painter *p, const pf_diagnostic *d, uint32_t row, const char *line,
-                            size_t line_length, int gutter, int is_last) {
+/* U+2026, marking where a long line was cut. */
+static const char ellipsis[] = "\xe2\x80\xa6";
+
+static void put_source_line(const painter *p, const pf_diagnostic *d, const pf_excerpt_line *line, int gutter,
+                            int is_last) {
   char number[16];
-  snprintf(number, sizeof(number), "%u", row);
+  snprintf(number, sizeof(number), "%u", line->row);
   put_gutter(p, gutter, number);
-  uint32_t columns = 0;
-  size_t width_before = 0, width_inside = 0;
-  for (size_t i = 0; i < line_length; columns++)
-    next_code_point(line, line_length, &i);
+  uint32_t count = 0;
+  for (size_t i = 0; i < line->length; count++)
+    next_code_point(line->text, line->length, &i);
+  uint32_t last_column = line->first_column + count - 1; /* of the text kept */
 
   uint32_t from, to;
-  int underlined = underline_on_row(d, row, line, line_length, columns, &from, &to);
-  if (line_length)
+  int underlined = underline_on_line(d, line, last_column, &from, &to);
+  size_t width_before = 0, width_inside = 0;
+  if (line->length || line->cut_before)
     fputc(' ', p->out);
-  uint32_t column = 1;
-  for (size_t i = 0; i < line_length; column++) {
-    uint32_t c = next_code_point(line, line_length, &i);
+  if (line->cut_before) {
+    fputs(ellipsis, p->out);
+    width_before++;
+  }
+  uint32_t column = line->first_column;
+  for (size_t i = 0; i < line->length; column++) {
+    uint32_t c = next_code_point(line->text, line->length, &i);
     put_code_point(p->out, c, 1);
     int width = shown_width(c);
     if (column < from)
@@ -252,11 +263,13 @@ static void put_source_line(const painter *p, const pf_diagnostic *d, uint32_t r
     else if (column < to)
       width_inside += (size_t)width;
   }
+  if (line->cut_after)
+    fputs(ellipsis, p->out);
   fputc('\n', p->out);
   if (!underlined)
     return;
-  if (from > columns + 1) /* clamp a column past the end of the line to just after it */
-    width_before += from - columns - 1;
+  if (from > last_column + 1 && !line->cut_after) /* a column past the end: just after it */
+    width_before += from - last_column - 1;
   put_gutter(p, gutter, "");
   fputc(' ', p->out);
   put_repeated(p->out, ' ', width_before);
@@ -270,22 +283,23 @@ static void put_source_line(const painter *p, const pf_diagnostic *d, uint32_t r
   fputc('\n', p->out);
 }
 
+static int excerpt_gutter(const pf_diagnostic *d) {
+  return d->excerpt && d->excerpt->line_count ? digits(d->excerpt->lines[d->excerpt->line_count - 1].row) : 1;
+}
+
 static void put_excerpt(const painter *p, const pf_diagnostic *d) {
-  int gutter = digits(d->excerpt_last_row);
+  const pf_excerpt *excerpt = d->excerpt;
+  int gutter = excerpt_gutter(d);
   put_gutter(p, gutter, "");
   fputc('\n', p->out);
-  const char *line = d->excerpt;
-  for (uint32_t index = 0; index < d->excerpt_line_count; index++) {
-    const char *end = strchr(line, '\n');
-    size_t length = end ? (size_t)(end - line) : strlen(line);
-    uint32_t row = pf_excerpt_row(d, index);
-    if (index > 0 && row != pf_excerpt_row(d, index - 1) + 1) {
+  for (uint32_t index = 0; index < excerpt->line_count; index++) {
+    const pf_excerpt_line *line = &excerpt->lines[index];
+    if (index > 0 && line->row != excerpt->lines[index - 1].row + 1) {
       paint(p, STYLE_GUTTER);
       fputs("...\n", p->out); /* the lines between are not shown, as rustc marks them */
       paint(p, STYLE_RESET);
     }
-    put_source_line(p, d, row, line, length, gutter, index + 1 == d->excerpt_line_count);
-    line = end ? end + 1 : line + length;
+    put_source_line(p, d, line, gutter, index + 1 == excerpt->line_count);
   }
   put_gutter(p, gutter, "");
   fputc('\n', p->out);
@@ -308,7 +322,7 @@ void pf_emit_full(FILE *out, const pf_run_report *report) {
     for (size_t i = 0; i < file->diagnostics.count; i++) {
       const pf_diagnostic *d = &file->diagnostics.items[i];
       put_header(&p, file->path, d);
-      int gutter = d->excerpt ? digits(d->excerpt_last_row) : 1;
+      int gutter = excerpt_gutter(d);
       if (d->excerpt)
         put_excerpt(&p, d);
       if (d->has_related) {

@@ -212,6 +212,16 @@ result = run("check", "--output-format", "full", "esc.py", cwd=control)
 check("full: control characters in source are shown, not sent to the terminal",
       b"\x1b" not in result.stdout and "s = '\u241b[31m'" in result.stdout.decode(), result.stdout)
 remove_tree(control)
+# A long line is cut to a window around the range, with an ellipsis where it goes on.
+long_line = temporary_tree({"long.py": "x = '" + "\u4e2d" * 300 + "'; f = lambda a=[]: a  # " + "z" * 500 + "\n"})
+result = run("check", "--output-format", "full", "long.py", cwd=long_line)
+shown = result.stdout.decode().splitlines()
+check("full: long line cut to a window with ellipses", shown[2] == "1 | \u2026" + "\u4e2d" * 24 + "'; f = lambda a=[]: a  # " +
+      "z" * 111 + "\u2026", shown[2:4])
+check("full: carets under the range in the window (wide characters count two cells)",
+      shown[3] == "  | " + " " * (1 + 48 + 16) + "^^ PF001", shown[3])
+check("full: the header keeps the true column", shown[0].startswith("long.py:1:322: PF001"), shown[0])
+remove_tree(long_line)
 
 remove_tree(root)
 finish()

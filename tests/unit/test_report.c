@@ -87,6 +87,22 @@ static uint32_t offset_of(const pf_source *source, const char *needle) {
   return (uint32_t)(strstr(source->text, needle) - source->text);
 }
 
+/* An excerpt as text: "ROW:FIRST_COLUMN|<TEXT>|" per line, with "..." where it was cut. */
+static const char *describe(const pf_diagnostic *d) {
+  static char buffer[4096];
+  size_t used = 0;
+  buffer[0] = '\0';
+  if (!d->excerpt)
+    return "(none)";
+  for (uint32_t i = 0; i < d->excerpt->line_count; i++) {
+    const pf_excerpt_line *line = &d->excerpt->lines[i];
+    used += (size_t)snprintf(buffer + used, sizeof(buffer) - used, "%u:%u|%s%.*s%s|\n", line->row,
+                             line->first_column, line->cut_before ? "..." : "", (int)line->length, line->text,
+                             line->cut_after ? "..." : "");
+  }
+  return buffer;
+}
+
 static void test_excerpt(void) {
   static const char text[] = "x = 1\r\ndef f(a={\r\n  1: 2,\r\n}):\r\n  pass\r\n";
   pf_source source;
@@ -99,11 +115,8 @@ static void test_excerpt(void) {
   push(&list, rule, offset_of(&source, "pass"), offset_of(&source, "pass") + 4);
   pf_diagnostic_list_resolve(&list, &source);
   pf_capture(&list, &source, PF_CAPTURE_EXCERPT);
-  CHECK_EQ_STR(list.items[0].excerpt, "def f(a={\n  1: 2,\n}):\n");
-  CHECK_EQ_INT(list.items[0].excerpt_first_row, 2);
-  CHECK_EQ_INT(list.items[0].excerpt_last_row, 4);
-  CHECK_EQ_INT(list.items[0].excerpt_line_count, 3);
-  CHECK_EQ_STR(list.items[1].excerpt, "  pass\n");
+  CHECK_EQ_STR(describe(&list.items[0]), "2:1|def f(a={|\n3:1|  1: 2,|\n4:1|}):|\n");
+  CHECK_EQ_STR(describe(&list.items[1]), "5:1|  pass|\n");
   CHECK(list.items[0].fingerprint == 0); /* not asked for */
   pf_diagnostic_list_free(&list);
   pf_source_free(&source);
@@ -114,10 +127,54 @@ static void test_excerpt(void) {
   push(&list, rule, offset_of(&source, "["), offset_of(&source, "]") + 1);
   pf_diagnostic_list_resolve(&list, &source);
   pf_capture(&list, &source, PF_CAPTURE_EXCERPT);
-  CHECK_EQ_STR(list.items[0].excerpt, "v = [\n1,\n2,\n3,\n]\n");
-  CHECK_EQ_INT(list.items[0].excerpt_line_count, PF_EXCERPT_HEAD_LINES + 1);
-  CHECK_EQ_INT(pf_excerpt_row(&list.items[0], 3), 4);
-  CHECK_EQ_INT(pf_excerpt_row(&list.items[0], 4), 10);
+  CHECK_EQ_STR(describe(&list.items[0]), "1:1|v = [|\n2:1|1,|\n3:1|2,|\n4:1|3,|\n10:1|]|\n");
+  pf_diagnostic_list_free(&list);
+  pf_source_free(&source);
+
+  /* A long line is cut to a window that starts PF_EXCERPT_LEAD_COLUMNS code points before the
+   * range and is PF_EXCERPT_MAX_COLUMNS long; columns count code points (the CJK before). */
+  char wide[2048] = "s = '";
+  for (int i = 0; i < 100; i++)
+    strcat(wide, "\xe4\xb8\xad"); /* 100 x U+4E2D */
+  strcat(wide, "'; f = lambda a=[]: a");
+  for (int i = 0; i < 300; i++)
+    strcat(wide, " ");
+  strcat(wide, "\n");
+  CHECK(pf_source_load_bytes(&source, wide, strlen(wide), error, sizeof(error)) == PF_LOAD_OK);
+  uint32_t at = offset_of(&source, "[]");
+  push(&list, rule, at, at + 2);
+  pf_diagnostic_list_resolve(&list, &source);
+  pf_capture(&list, &source, PF_CAPTURE_EXCERPT);
+  const pf_excerpt_line *line = &list.items[0].excerpt->lines[0];
+  CHECK_EQ_INT(list.items[0].start.column, 5 + 100 + 16 + 1); /* "s = '", CJK, "'; f = lambda a=" */
+  CHECK_EQ_INT(line->first_column, list.items[0].start.column - PF_EXCERPT_LEAD_COLUMNS);
+  CHECK(line->cut_before && line->cut_after);
+  CHECK_EQ_INT(pf_utf8_count_code_points(line->text, line->length), PF_EXCERPT_MAX_COLUMNS);
+  pf_diagnostic_list_free(&list);
+  pf_source_free(&source);
+
+  /* A long line whose range starts early is kept from its start; a line that fits is whole,
+   * however far in its range starts. */
+  char early[512] = "f = lambda a=[]: a  #";
+  for (int i = 0; i < 200; i++)
+    strcat(early, "z");
+  strcat(early, "\ng = lambda b=[]: b  #");
+  for (int i = 0; i < 100; i++)
+    strcat(early, "y");
+  strcat(early, "; h = lambda c=[]: c\n");
+  CHECK(pf_source_load_bytes(&source, early, strlen(early), error, sizeof(error)) == PF_LOAD_OK);
+  at = offset_of(&source, "a=[]") + 2;
+  push(&list, rule, at, at + 2);
+  at = offset_of(&source, "c=[]") + 2;
+  push(&list, rule, at, at + 2);
+  pf_diagnostic_list_resolve(&list, &source);
+  pf_capture(&list, &source, PF_CAPTURE_EXCERPT);
+  line = &list.items[0].excerpt->lines[0];
+  CHECK(line->first_column == 1 && !line->cut_before && line->cut_after &&
+        line->length == PF_EXCERPT_MAX_COLUMNS);
+  line = &list.items[1].excerpt->lines[0];
+  CHECK_EQ_INT(list.items[1].start.column, 137);
+  CHECK(line->first_column == 1 && !line->cut_before && !line->cut_after && line->length == 141);
   pf_diagnostic_list_free(&list);
   pf_source_free(&source);
 }
