@@ -19,13 +19,11 @@ const pf_output_format pf_output_formats[] = {
     {"concise", "one line per finding: path:row:col: CODE message (the default)", pf_emit_concise, NULL, 0},
     {"full", "each finding with its source lines underlined and the rule's help", pf_emit_full, NULL,
      PF_CAPTURE_EXCERPT},
-    {"json", "a JSON array in ruff's schema (code, message, filename, location, end_location, ...)",
-     pf_emit_json, pf_emit_statistics_json, 0},
+    {"json", "a JSON array in ruff's schema, for editors", pf_emit_json, pf_emit_statistics_json, 0},
     {"json-lines", "the same JSON objects, one per line", pf_emit_json_lines, NULL, 0},
     {"sarif", "SARIF 2.1.0, for GitHub code scanning and other SARIF viewers", pf_emit_sarif, NULL,
      PF_CAPTURE_FINGERPRINT},
-    {"github", "GitHub Actions workflow commands (::error file=...::message annotations)", pf_emit_github,
-     NULL, 0},
+    {"github", "GitHub Actions annotations (::error file=...::message)", pf_emit_github, NULL, 0},
 };
 
 const size_t pf_output_format_count = sizeof(pf_output_formats) / sizeof(pf_output_formats[0]);
