@@ -26,11 +26,13 @@ typedef struct pf_cli {
   const char *stdin_filename;
   const char *rule_code; /* rule: the CODE argument */
   int exit_zero;
+
   const char *output_file; /* --output-file: write the report there (atomically); NULL: stdout */
   const char *color;       /* --color: "auto" (the default), "always" or "never" */
   int statistics;          /* --statistics: counts per code instead of findings */
-  pf_command help_for;     /* help: which command's help to print */
-  char error[512];         /* non-empty on a usage error */
+
+  pf_command help_for; /* help: which command's help to print */
+  char error[512];     /* non-empty on a usage error */
 } pf_cli;
 
 /* Parses argv. Returns 0, or -1 with pf_cli.error set. */
