@@ -5,9 +5,9 @@ ranges, syntax errors (a missing token, an unparsable line), an undecodable file
 file, and a file with a BOM, CRLF endings, tabs, and CJK and emoji text before a finding.
 
 Absolute paths are written as $ROOT (and the version as $VERSION) in the expected files.
-In the SARIF log the driver's rule descriptors are reduced to their ids before comparing,
-so that adding a rule elsewhere does not rewrite this file; test_sarif.py checks every
-descriptor against `pitfall rule CODE`.
+In the SARIF log the driver's rule descriptors are left out of the comparison, so that
+adding a rule elsewhere does not rewrite this file; test_sarif.py checks that they list
+every rule of `pitfall rules` and match `pitfall rule CODE`.
 
 After an intended change of output, regenerate with PITFALL_UPDATE_GOLDEN=1 and read the
 diff before committing it.
@@ -47,7 +47,7 @@ def normalise(name, text):
         driver = log["runs"][0]["tool"]["driver"]
         check("sarif: version is pitfall's", driver["version"] == VERSION, driver["version"])
         driver["version"] = driver["semanticVersion"] = "$VERSION"
-        driver["rules"] = [rule["id"] for rule in driver["rules"]]
+        driver["rules"] = "(every rule: checked against `pitfall rules` by test_sarif.py)"
         text = json.dumps(log, indent=2, ensure_ascii=False) + "\n"
     return text
 
