@@ -24,6 +24,7 @@ void pf_diagnostic_list_clear(pf_diagnostic_list *list) {
   for (size_t i = 0; i < list->count; i++) {
     free(list->items[i].message);
     free(list->items[i].related_message);
+    free(list->items[i].excerpt);
   }
   list->count = 0;
 }

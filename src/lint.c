@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "capture.h"
 #include "imports.h"
 #include "lang.h"
 #include "noqa.h"
@@ -322,6 +323,7 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
     pf_diagnostic_list_resolve(out, source);
     pf_noqa_apply(source, no_tree, settings, &linter->arena, out);
     pf_diagnostic_list_sort(out);
+    pf_capture(out, source, settings->capture);
     pf_arena_reset(&linter->arena);
     return;
   }
@@ -377,6 +379,7 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
   pf_noqa_apply(source, root, settings, &linter->arena, out);
   ts_tree_delete(tree);
   pf_diagnostic_list_sort(out);
+  pf_capture(out, source, settings->capture);
   pf_arena_reset(&linter->arena);
 }
 
