@@ -44,13 +44,15 @@ void pf_report_write(FILE *out, const pf_output_format *format, const pf_run_rep
     pf_emit_statistics_text(out, report);
 }
 
-void pf_rule_url(const char *code, char *out, size_t out_size) {
+/* The README has a "### PF001 mutable-default-argument" section per rule; its anchor is the
+ * heading lowercased with spaces as dashes. */
+void pf_rule_url(const pf_rule *rule, char *out, size_t out_size) {
   char lower[16];
   size_t i = 0;
-  for (; code[i] && i + 1 < sizeof(lower); i++)
-    lower[i] = (char)tolower((unsigned char)code[i]);
+  for (; rule->code[i] && i + 1 < sizeof(lower); i++)
+    lower[i] = (char)tolower((unsigned char)rule->code[i]);
   lower[i] = '\0';
-  snprintf(out, out_size, "%s/blob/main/README.md#%s", PITFALL_HOMEPAGE, lower);
+  snprintf(out, out_size, "%s/blob/main/README.md#%s-%s", PITFALL_HOMEPAGE, lower, rule->name);
 }
 
 size_t pf_run_report_count(const pf_run_report *report) {

@@ -56,7 +56,7 @@ const pf_output_format *pf_output_format_find(const char *name);
 void pf_report_write(FILE *out, const pf_output_format *format, const pf_run_report *report, int statistics);
 
 /* The URL of a rule's documentation. Writes into `out`. */
-void pf_rule_url(const char *code, char *out, size_t out_size);
+void pf_rule_url(const struct pf_rule *rule, char *out, size_t out_size);
 
 /* Total findings across files. */
 size_t pf_run_report_count(const pf_run_report *report);

@@ -28,7 +28,7 @@ static cJSON *location_object(pf_position position) {
 static cJSON *finding_object(const pf_diagnostic *d, const char *filename) {
   cJSON *item = cJSON_CreateObject();
   char url[512];
-  pf_rule_url(d->rule->code, url, sizeof(url));
+  pf_rule_url(d->rule, url, sizeof(url));
   cJSON_AddNullToObject(item, "cell");
   cJSON_AddStringToObject(item, "code", d->rule->code);
   cJSON_AddItemToObject(item, "end_location", location_object(d->end));

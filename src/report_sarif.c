@@ -64,7 +64,7 @@ static char *what_it_does(const pf_rule *rule) {
 static cJSON *rule_descriptor(const pf_rule *rule) {
   cJSON *descriptor = cJSON_CreateObject();
   char url[512];
-  pf_rule_url(rule->code, url, sizeof(url));
+  pf_rule_url(rule, url, sizeof(url));
   const char *level = pf_severity_name(rule->severity);
   cJSON_AddStringToObject(descriptor, "id", rule->code);
   cJSON_AddStringToObject(descriptor, "name", rule->name);
