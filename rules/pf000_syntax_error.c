@@ -113,6 +113,7 @@ static void file_begin(pf_context *ctx, void *state) {
 }
 
 static const pf_kind kinds[] = {PF_KIND_SYNTAX_ERROR, PF_KIND_OTHER};
+static const char *const tags[] = {"correctness", "syntax", NULL};
 
 const pf_rule pf_rule_syntax_error = {
     .code = "PF000",
@@ -123,4 +124,6 @@ const pf_rule pf_rule_syntax_error = {
     .kinds = kinds,
     .visit = visit,
     .file_begin = file_begin,
+    .tags = tags,
+    .precision = "very-high",
 };

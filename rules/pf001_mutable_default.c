@@ -484,6 +484,7 @@ static const pf_kind kinds[] = {
     PF_KIND_NAMED_EXPRESSION,
     PF_KIND_OTHER,
 };
+static const char *const tags[] = {"correctness", "reliability", NULL};
 
 const pf_rule pf_rule_mutable_default_argument = {
     .code = "PF001",
@@ -495,4 +496,6 @@ const pf_rule pf_rule_mutable_default_argument = {
     .visit = visit,
     .state_size = sizeof(pf001_state),
     .file_end = file_end,
+    .tags = tags,
+    .precision = "high",
 };

@@ -1424,6 +1424,7 @@ static const pf_kind kinds[] = {
     PF_KIND_DELETE_STATEMENT,
     PF_KIND_OTHER,
 };
+static const char *const tags[] = {"correctness", "reliability", NULL};
 
 const pf_rule pf_rule_shadowed_method = {
     .code = "PF002",
@@ -1435,4 +1436,6 @@ const pf_rule pf_rule_shadowed_method = {
     .visit = visit,
     .state_size = sizeof(pf002_state),
     .file_end = file_end,
+    .tags = tags,
+    .precision = "high",
 };

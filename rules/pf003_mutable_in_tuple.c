@@ -399,6 +399,7 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
 }
 
 static const pf_kind kinds[] = {PF_KIND_TUPLE, PF_KIND_EXPRESSION_LIST, PF_KIND_OTHER};
+static const char *const tags[] = {"correctness", "reliability", NULL};
 
 const pf_rule pf_rule_mutable_in_tuple = {
     .code = "PF003",
@@ -408,4 +409,6 @@ const pf_rule pf_rule_mutable_in_tuple = {
     .severity = PF_SEVERITY_WARNING,
     .kinds = kinds,
     .visit = visit,
+    .tags = tags,
+    .precision = "high",
 };

@@ -26,6 +26,7 @@ typedef struct pf_settings {
   pf_severity severity_override[PF_MAX_RULES]; /* 0: the rule's own severity */
   pf_name_list extend_mutable_calls;           /* dotted names treated as mutable */
   pf_name_list extend_immutable_annotations;   /* annotations that exempt PF001 */
+  unsigned capture;                            /* PF_CAPTURE_* (capture.h): source the output format needs */
 } pf_settings;
 
 /* All rules enabled, nothing extended. */

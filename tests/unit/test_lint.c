@@ -64,6 +64,18 @@ static void test_walk_and_frames(void) {
   CHECK_EQ_STR(lint_text("s = '\xc3\xa9\xc3\xa9\xf0\x9f\x98\x80'; f = lambda a=[]: a\n"), "1:25 PF001;");
 }
 
+static void test_imports(void) {
+  /* Aliases bound at module level, inside try/except and nested ifs; later imports rebind. */
+  CHECK_EQ_STR(
+      lint_text("try:\n    import collections as c\nexcept ImportError:\n    pass\nif True:\n    if x:\n"
+                "        from collections import deque as dq\ndef f(a=c.deque(), b=dq()): pass\n"),
+      "8:9 PF001;8:22 PF001;");
+  CHECK_EQ_STR(
+      lint_text("from collections import deque as q\nfrom mylib import thing as q\ndef f(a=q()): pass\n"),
+      "");
+  CHECK_EQ_STR(lint_text("def g():\n    import collections as c\ndef f(a=c.deque()): pass\n"), "");
+}
+
 static void test_errors_are_not_descended(void) {
   /* The broken region yields one PF000; nothing inside it is reported; the rest is linted. */
   const char *result =
@@ -107,6 +119,7 @@ int main(void) {
   linter = pf_linter_new();
   test_lang();
   test_walk_and_frames();
+  test_imports();
   test_errors_are_not_descended();
   test_deep_nesting_is_iterative();
   pf_linter_free(linter);
