@@ -34,16 +34,18 @@ function(pitfall_grammar)
         message(FATAL_ERROR "pitfall: npm not found; install it (apt-get install npm) or pass -DPITFALL_GRAMMAR_DIR=<unpacked ${G_PACKAGE}@${G_VERSION}>.")
       endif()
       execute_process(
-        COMMAND "${NPM_EXECUTABLE}" pack "${G_PACKAGE}@${G_VERSION}" --silent
+        COMMAND "${NPM_EXECUTABLE}" pack "${G_PACKAGE}@${G_VERSION}" --loglevel=error
         WORKING_DIRECTORY "${work}"
         RESULT_VARIABLE npm_result
         OUTPUT_VARIABLE npm_out
         ERROR_VARIABLE npm_err)
-      string(STRIP "${npm_out}" npm_out)
-      if(NOT npm_result EQUAL 0 OR NOT EXISTS "${work}/${npm_out}")
-        message(FATAL_ERROR "pitfall: `npm pack ${G_PACKAGE}@${G_VERSION}` failed (${npm_result}); check network access to the npm registry or pass -DPITFALL_GRAMMAR_DIR=<unpacked package>.")
+      # npm versions differ in what they print; the tarball is the one .tgz in the folder.
+      file(GLOB packed "${work}/*.tgz")
+      list(LENGTH packed packed_count)
+      if(NOT npm_result EQUAL 0 OR NOT packed_count EQUAL 1)
+        message(FATAL_ERROR "pitfall: `npm pack ${G_PACKAGE}@${G_VERSION}` failed (${npm_result}: ${npm_err}); check network access to the npm registry or pass -DPITFALL_GRAMMAR_DIR=<unpacked package>.")
       endif()
-      set(tarball "${work}/${npm_out}")
+      set(tarball "${packed}")
       file(SHA512 "${tarball}" have)
       if(NOT have STREQUAL G_SHA512)
         file(REMOVE "${tarball}")

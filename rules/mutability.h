@@ -3,11 +3,13 @@
  * PF001 (mutable default arguments) and PF003 (mutable members of tuples).
  *
  * Mutable: list, dict and set displays and comprehensions; calls to list, dict, set,
- * bytearray, collections.{defaultdict, OrderedDict, Counter, deque, ChainMap, UserDict,
- * UserList} and array.array, written plainly, dotted, or through import aliases, including
- * subscripted calls (`list[int]()`); a walrus whose value is mutable; parentheses around any
- * of these; and the settings' extend-mutable-calls names. Not mutable: everything else,
- * including tuple(...), frozenset(...), MappingProxyType(...) and other calls.
+ * bytearray (also as builtins.*), collections.{defaultdict, OrderedDict, Counter, deque,
+ * ChainMap, UserDict, UserList} and array.array, written plainly, dotted, or through import
+ * aliases, including subscripted calls (`list[int]()`); a walrus whose value is mutable;
+ * parentheses around any of these; and the settings' extend-mutable-calls names. A bare name
+ * that no import binds counts only when no top-level class, def or assignment of the module
+ * defines it. Not mutable: everything else, including tuple(...), frozenset(...),
+ * MappingProxyType(...) and other calls.
  */
 #ifndef PITFALL_MUTABILITY_H
 #define PITFALL_MUTABILITY_H
@@ -17,9 +19,9 @@
 #include "rule.h"
 
 typedef struct pf_mutable_value {
-  TSNode node;          /* the mutable expression itself (inside parentheses or a walrus) */
-  const char *kind;     /* "list", "dict", "set", "bytearray", "collections.deque", ... */
-  const char *form;     /* "display", "comprehension" or "call" */
+  TSNode node;      /* the mutable expression itself (inside parentheses or a walrus) */
+  const char *kind; /* "list", "dict", "set", "bytearray", "collections.deque", ... */
+  const char *form; /* "display", "comprehension" or "call" */
 } pf_mutable_value;
 
 /* Whether `expression` evaluates to a fresh mutable object; fills *out when it does.
@@ -27,7 +29,14 @@ typedef struct pf_mutable_value {
 int pf_is_mutable_value(const pf_context *ctx, TSNode expression, pf_mutable_value *out);
 
 /* Whether an annotation (a `type` node or its expression) names a type that promises not to
- * be mutated (Sequence, Mapping, tuple, frozenset, Optional/unions of them, ...). */
+ * be mutated (Sequence, Mapping, tuple, frozenset, Optional/unions of them, ...). A string
+ * annotation ("Sequence[int]") is parsed and judged the same way; one with escapes, an
+ * f/b prefix or a syntax error is not trusted. */
 int pf_is_immutable_annotation(const pf_context *ctx, TSNode annotation);
+
+/* Whether `function` (the callee of a call) is the builtin `name` ("hash", "set", ...):
+ * written bare with no import or top-level definition of the module rebinding it, or as
+ * `builtins.name`. */
+int pf_is_builtin_callable(const pf_context *ctx, TSNode function, const char *name);
 
 #endif

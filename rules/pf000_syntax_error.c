@@ -87,7 +87,14 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
   }
   /* Underline the first line of the broken region: the whole region can span the file. */
   const char *quote = has_backtick(text, length) ? "\"" : "`";
-  if (ts_node_child_count(node) <= 1)
+  uint32_t end = ts_node_end_byte(node), file_end = ctx->source->length;
+  while (file_end > end && strchr(" \t\r\n\f", ctx->source->text[file_end - 1]))
+    file_end--;
+  if (end >= file_end)
+    pf_emit_range(ctx, start, start + length, 0,
+                  "Syntax error: unexpected end of file while parsing %s%.*s%s%s", quote, (int)length, text,
+                  ellipsis ? "..." : "", quote);
+  else if (ts_node_child_count(node) <= 1)
     pf_emit_range(ctx, start, start + length, 0, "Syntax error: unexpected %s%.*s%s%s", quote, (int)length,
                   text, ellipsis ? "..." : "", quote);
   else
@@ -106,6 +113,7 @@ static void file_begin(pf_context *ctx, void *state) {
 }
 
 static const pf_kind kinds[] = {PF_KIND_SYNTAX_ERROR, PF_KIND_OTHER};
+static const char *const tags[] = {"correctness", "syntax", NULL};
 
 const pf_rule pf_rule_syntax_error = {
     .code = "PF000",
@@ -116,4 +124,6 @@ const pf_rule pf_rule_syntax_error = {
     .kinds = kinds,
     .visit = visit,
     .file_begin = file_begin,
+    .tags = tags,
+    .precision = "very-high",
 };

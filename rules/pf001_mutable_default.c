@@ -4,7 +4,9 @@
  * Collects every mutable default of every def, async def and lambda as the walk enters it,
  * then watches the rest of the walk for statements in that function's body that mutate the
  * parameter (method calls such as .append, item assignment or deletion, augmented
- * assignment). A plain rebinding of the parameter (`items = list(items)`) ends the watch.
+ * assignment). A rebinding of the name in the function's own scope (`items = list(items)`,
+ * a tuple-unpacking or for target, a walrus) ends the watch from that point on; a nested
+ * function that binds the name itself (a parameter or a local assignment) shadows it there.
  * Reports from file_end, once the whole body has been seen: error when the body mutates the
  * default, warning otherwise.
  */
@@ -26,7 +28,9 @@ static const char explanation[] =
     "When the function body mutates the parameter (`.append`, `.extend`, `.insert`,\n"
     "`.update`, `.add`, `.pop`, `.remove`, `.clear`, `.setdefault`, `.sort`, item assignment\n"
     "or deletion, augmented assignment), the message names the line and the severity is\n"
-    "error: that is the bug itself, not just the risk of one.\n"
+    "error: that is the bug itself, not just the risk of one. A mutation after the body\n"
+    "rebinds the name (`items = list(items)`) is not one of the default, nor is a mutation\n"
+    "in a nested function that has its own `items` (a parameter or a local).\n"
     "\n"
     "## Why is this bad?\n"
     "Python evaluates a default value once, when the `def` statement runs, and stores that one\n"
@@ -66,8 +70,10 @@ static const char explanation[] =
     "`None`, tuples, frozensets, strings, numbers, `tuple([...])`, `frozenset(...)`,\n"
     "`MappingProxyType(...)` and any other call, and parameters annotated with a read-only\n"
     "type (`Sequence`, `Mapping`, `AbstractSet`, `Iterable`, `Collection`, `tuple`,\n"
-    "`frozenset`, or `Optional`/unions of them): the annotation promises the function does\n"
-    "not mutate the value.\n"
+    "`frozenset`, or `Optional`/unions of them, also inside a string annotation such as\n"
+    "`\"Sequence[int]\"`): the annotation promises the function does not mutate the value.\n"
+    "A bare `Counter()` or `deque()` counts only when no import binds the name to something\n"
+    "else (`from mylib import deque` is not flagged) and the module does not define it.\n"
     "\n"
     "## Options\n"
     "- `extend-mutable-calls`: more callables that return mutable objects.\n"
@@ -79,9 +85,28 @@ static const char explanation[] =
 
 /* Method names that mutate the object they are called on. */
 static const char *const mutating_methods[] = {
-    "append", "extend", "insert", "update", "add", "pop", "popitem", "remove", "discard", "clear",
-    "setdefault", "sort", "reverse", "appendleft", "extendleft", "popleft", "difference_update",
-    "intersection_update", "symmetric_difference_update", "__setitem__", "__delitem__", NULL,
+    "append",
+    "extend",
+    "insert",
+    "update",
+    "add",
+    "pop",
+    "popitem",
+    "remove",
+    "discard",
+    "clear",
+    "setdefault",
+    "sort",
+    "reverse",
+    "appendleft",
+    "extendleft",
+    "popleft",
+    "difference_update",
+    "intersection_update",
+    "symmetric_difference_update",
+    "__setitem__",
+    "__delitem__",
+    NULL,
 };
 
 typedef struct pending_default {
@@ -92,18 +117,24 @@ typedef struct pending_default {
   pf_mutable_value mutable_value;
   uint32_t mutated_row; /* 0: not seen mutated */
   const char *mutation; /* "`.append`", "item assignment", ... */
-  int rebound;
 } pending_default;
+
+/* A name bound by an assignment (or a for target, a walrus) in a function's own scope: from
+ * `after` on, that function's uses of the name no longer mean the parameter's default, and
+ * neither do those of functions nested in it. */
+typedef struct binding {
+  uint32_t function_start;
+  const char *name; /* into the source text */
+  uint32_t length;
+  uint32_t after; /* byte offset where the binding takes effect */
+} binding;
 
 typedef struct pf001_state {
   pending_default *items;
   size_t count, capacity;
+  binding *bindings;
+  size_t binding_count, binding_capacity;
 } pf001_state;
-
-static TSNode parameter_name(TSNode parameter) {
-  TSNode name = pf_child(parameter, pf_field.NAME);
-  return name;
-}
 
 static void collect_defaults(pf_context *ctx, TSNode function, TSNode parameters, const char *function_name,
                              pf001_state *state) {
@@ -114,9 +145,10 @@ static void collect_defaults(pf_context *ctx, TSNode function, TSNode parameters
     if (kind != PF_KIND_DEFAULT_PARAMETER && kind != PF_KIND_TYPED_DEFAULT_PARAMETER)
       continue;
     TSNode value = pf_child(parameter, pf_field.VALUE);
-    TSNode name = parameter_name(parameter);
+    TSNode name = pf_child(parameter, pf_field.NAME);
     pf_mutable_value mutable_value;
-    if (ts_node_is_null(value) || ts_node_is_null(name) || !pf_is_mutable_value(ctx, value, &mutable_value))
+    if (ts_node_is_null(value) || ts_node_is_null(name) || pf_node_kind(name) != PF_KIND_IDENTIFIER ||
+        !pf_is_mutable_value(ctx, value, &mutable_value))
       continue;
     if (kind == PF_KIND_TYPED_DEFAULT_PARAMETER) {
       TSNode annotation = pf_child(parameter, pf_field.TYPE);
@@ -134,45 +166,86 @@ static void collect_defaults(pf_context *ctx, TSNode function, TSNode parameters
   }
 }
 
+/* The name a parameter binds (`x`, `x=1`, `x: int`, `*x`, `**x`), or a null node. */
+static TSNode parameter_binding(TSNode parameter) {
+  TSNode null_node = {0};
+  switch (pf_node_kind(parameter)) {
+  case PF_KIND_IDENTIFIER:
+    return parameter;
+  case PF_KIND_DEFAULT_PARAMETER:
+  case PF_KIND_TYPED_DEFAULT_PARAMETER:
+    return pf_child(parameter, pf_field.NAME);
+  case PF_KIND_TYPED_PARAMETER:
+  case PF_KIND_LIST_SPLAT_PATTERN:
+  case PF_KIND_DICTIONARY_SPLAT_PATTERN: {
+    /* typed_parameter holds the name, or a splat pattern holding it (`*args: int`). */
+    TSNode inner = ts_node_named_child_count(parameter) ? ts_node_named_child(parameter, 0) : null_node;
+    pf_kind inner_kind = ts_node_is_null(inner) ? PF_KIND_OTHER : pf_node_kind(inner);
+    if (inner_kind == PF_KIND_LIST_SPLAT_PATTERN || inner_kind == PF_KIND_DICTIONARY_SPLAT_PATTERN)
+      inner = ts_node_named_child_count(inner) ? ts_node_named_child(inner, 0) : null_node;
+    return inner;
+  }
+  default:
+    return null_node;
+  }
+}
+
+static int text_is(const pf_context *ctx, TSNode node, const char *name, uint32_t length) {
+  if (ts_node_is_null(node) || pf_node_kind(node) != PF_KIND_IDENTIFIER)
+    return 0;
+  uint32_t node_length;
+  const char *text = pf_node_text(ctx, node, &node_length);
+  return node_length == length && memcmp(text, name, length) == 0;
+}
+
 static int parameters_bind(const pf_context *ctx, TSNode parameters, const char *name, uint32_t length) {
   uint32_t count = ts_node_named_child_count(parameters);
-  for (uint32_t i = 0; i < count; i++) {
-    TSNode parameter = ts_node_named_child(parameters, i);
-    pf_kind kind = pf_node_kind(parameter);
-    TSNode bound = parameter;
-    if (kind == PF_KIND_DEFAULT_PARAMETER || kind == PF_KIND_TYPED_DEFAULT_PARAMETER)
-      bound = pf_child(parameter, pf_field.NAME);
-    else if (kind == PF_KIND_TYPED_PARAMETER || kind == PF_KIND_LIST_SPLAT_PATTERN ||
-             kind == PF_KIND_DICTIONARY_SPLAT_PATTERN)
-      bound = ts_node_named_child_count(parameter) ? ts_node_named_child(parameter, 0) : bound;
-    if (pf_node_kind(bound) == PF_KIND_LIST_SPLAT_PATTERN || pf_node_kind(bound) == PF_KIND_DICTIONARY_SPLAT_PATTERN)
-      bound = ts_node_named_child_count(bound) ? ts_node_named_child(bound, 0) : bound;
-    uint32_t bound_length;
-    const char *text = pf_node_text(ctx, bound, &bound_length);
-    if (pf_node_kind(bound) == PF_KIND_IDENTIFIER && bound_length == length && memcmp(text, name, length) == 0)
+  for (uint32_t i = 0; i < count; i++)
+    if (text_is(ctx, parameter_binding(ts_node_named_child(parameters, i)), name, length))
+      return 1;
+  return 0;
+}
+
+static int has_default_named(const pf001_state *state, const char *name, uint32_t length) {
+  for (size_t i = 0; i < state->count; i++)
+    if (strlen(state->items[i].parameter) == length && memcmp(state->items[i].parameter, name, length) == 0)
+      return 1;
+  return 0;
+}
+
+static int bound_in(const pf001_state *state, uint32_t function_start, const char *name, uint32_t length,
+                    uint32_t at) {
+  for (size_t i = 0; i < state->binding_count; i++) {
+    const binding *b = &state->bindings[i];
+    if (b->function_start == function_start && b->length == length && at >= b->after &&
+        memcmp(b->name, name, length) == 0)
       return 1;
   }
   return 0;
 }
 
 /* The pending default that `identifier`, used in the current position, refers to: the
- * innermost enclosing function that owns a default of that name, unless a function in
- * between binds the same name as a parameter of its own. */
+ * innermost enclosing function that owns a default of that name, unless that function has
+ * rebound the name by now, or a function in between binds the same name (as a parameter or
+ * a local). Class bodies do not form scopes for the functions inside them. */
 static pending_default *find_pending(pf_context *ctx, pf001_state *state, TSNode identifier) {
-  if (!state->count || pf_node_kind(identifier) != PF_KIND_IDENTIFIER)
+  if (!state->count || ts_node_is_null(identifier) || pf_node_kind(identifier) != PF_KIND_IDENTIFIER)
     return NULL;
   uint32_t length;
   const char *name = pf_node_text(ctx, identifier, &length);
+  uint32_t at = ts_node_start_byte(identifier);
   for (uint32_t f = ctx->frame_count; f-- > 0;) {
     const pf_frame *frame = &ctx->frames[f];
     if (frame->kind == PF_KIND_CLASS_DEFINITION)
       continue;
     uint32_t start = ts_node_start_byte(frame->node);
+    if (bound_in(state, start, name, length, at))
+      return NULL;
     for (size_t i = state->count; i-- > 0;) {
       pending_default *entry = &state->items[i];
       if (entry->function_start == start && strlen(entry->parameter) == length &&
           memcmp(entry->parameter, name, length) == 0)
-        return entry->rebound ? NULL : entry;
+        return entry;
     }
     TSNode parameters = pf_child(frame->node, pf_field.PARAMETERS);
     if (!ts_node_is_null(parameters) && parameters_bind(ctx, parameters, name, length))
@@ -188,13 +261,48 @@ static void mark_mutated(pf_context *ctx, pending_default *entry, TSNode where, 
   entry->mutation = how;
 }
 
-/* x[...] as a target: returns x when the target is a subscript of a plain name. */
+/* Records the names a binding target binds in the innermost function (identifiers, possibly
+ * inside tuple/list patterns and starred targets), effective from byte `after` on. Patterns
+ * nest, so they are opened with an explicit stack. */
+static void record_bindings(pf_context *ctx, pf001_state *state, TSNode target, uint32_t after) {
+  const pf_frame *frame = pf_enclosing_frame(ctx);
+  if (!frame || frame->kind == PF_KIND_CLASS_DEFINITION || ts_node_is_null(target))
+    return;
+  enum { MAX_TARGETS = 32 };
+  TSNode stack[MAX_TARGETS];
+  size_t depth = 0;
+  stack[depth++] = target;
+  while (depth) {
+    TSNode node = pf_unparenthesize(stack[--depth]);
+    pf_kind kind = pf_node_kind(node);
+    if (kind == PF_KIND_IDENTIFIER) {
+      uint32_t length;
+      const char *name = pf_node_text(ctx, node, &length);
+      if (!has_default_named(state, name, length))
+        continue;
+      pf_grow((void **)&state->bindings, &state->binding_capacity, state->binding_count + 1, sizeof(binding));
+      binding *b = &state->bindings[state->binding_count++];
+      b->function_start = ts_node_start_byte(frame->node);
+      b->name = name;
+      b->length = length;
+      b->after = after;
+    } else if (kind == PF_KIND_PATTERN_LIST || kind == PF_KIND_TUPLE_PATTERN ||
+               kind == PF_KIND_LIST_PATTERN || kind == PF_KIND_EXPRESSION_LIST || kind == PF_KIND_TUPLE ||
+               kind == PF_KIND_LIST || kind == PF_KIND_LIST_SPLAT_PATTERN || kind == PF_KIND_LIST_SPLAT) {
+      uint32_t children = ts_node_named_child_count(node);
+      for (uint32_t i = 0; i < children && depth < MAX_TARGETS; i++)
+        stack[depth++] = ts_node_named_child(node, i);
+    }
+  }
+}
+
+/* x[...] as a target: returns x when the target is a subscript. */
 static TSNode subscript_base(TSNode target) {
   TSNode null_node = {0};
   target = pf_unparenthesize(target);
   if (pf_node_kind(target) != PF_KIND_SUBSCRIPT)
     return null_node;
-  return pf_child(target, pf_field.VALUE);
+  return pf_unparenthesize(pf_child(target, pf_field.VALUE));
 }
 
 static void visit_call(pf_context *ctx, TSNode call, pf001_state *state) {
@@ -227,36 +335,55 @@ static void visit_assignment(pf_context *ctx, TSNode assignment, pf001_state *st
     return;
   TSNode base = subscript_base(left);
   if (!ts_node_is_null(base)) {
-    mark_mutated(ctx, find_pending(ctx, state, pf_unparenthesize(base)), assignment,
+    mark_mutated(ctx, find_pending(ctx, state, base), assignment,
                  augmented ? "augmented item assignment" : "item assignment");
     return;
   }
-  if (pf_node_kind(left) == PF_KIND_IDENTIFIER) {
-    pending_default *entry = find_pending(ctx, state, left);
-    if (!entry)
-      return;
-    if (augmented)
-      mark_mutated(ctx, entry, assignment, "augmented assignment");
-    else if (!entry->mutated_row)
-      entry->rebound = 1;
+  if (augmented) {
+    /* `x += [1]` extends the list in place (and rebinds x to the same object). */
+    mark_mutated(ctx, find_pending(ctx, state, pf_unparenthesize(left)), assignment, "augmented assignment");
+    return;
   }
+  /* A plain rebinding: from the end of this statement on, the name is another object. An
+   * annotation without a value (`x: list`) binds nothing. */
+  if (!ts_node_is_null(pf_child(assignment, pf_field.RIGHT)))
+    record_bindings(ctx, state, left, ts_node_end_byte(assignment));
 }
 
 static void visit_delete(pf_context *ctx, TSNode statement, pf001_state *state) {
   uint32_t count = ts_node_named_child_count(statement);
   for (uint32_t i = 0; i < count; i++) {
     TSNode target = ts_node_named_child(statement, i);
-    /* del x[0], x[1] parses as an expression_list of targets. */
-    uint32_t inner = pf_node_kind(target) == PF_KIND_EXPRESSION_LIST ? ts_node_named_child_count(target) : 0;
-    for (uint32_t j = 0; j <= inner; j++) {
-      TSNode each = inner ? (j < inner ? ts_node_named_child(target, j) : target) : target;
-      if (inner && j == inner)
-        break;
-      TSNode base = subscript_base(each);
+    /* `del x[0], x[1]` parses as one expression_list of targets. */
+    int is_list = pf_node_kind(target) == PF_KIND_EXPRESSION_LIST;
+    uint32_t targets = is_list ? ts_node_named_child_count(target) : 1;
+    for (uint32_t j = 0; j < targets; j++) {
+      TSNode base = subscript_base(is_list ? ts_node_named_child(target, j) : target);
       if (!ts_node_is_null(base))
-        mark_mutated(ctx, find_pending(ctx, state, pf_unparenthesize(base)), statement, "item deletion");
+        mark_mutated(ctx, find_pending(ctx, state, base), statement, "item deletion");
     }
   }
+}
+
+/* "Class.method" for a method, the plain name otherwise. */
+static const char *function_display_name(pf_context *ctx, TSNode function) {
+  TSNode name = pf_child(function, pf_field.NAME);
+  if (ts_node_is_null(name))
+    return "?";
+  const pf_frame *frame = pf_enclosing_frame(ctx);
+  TSNode class_name =
+      frame && frame->kind == PF_KIND_CLASS_DEFINITION ? pf_child(frame->node, pf_field.NAME) : (TSNode){0};
+  if (ts_node_is_null(class_name))
+    return pf_node_text_dup(ctx, name);
+  uint32_t class_length, name_length;
+  const char *class_text = pf_node_text(ctx, class_name, &class_length);
+  const char *name_text = pf_node_text(ctx, name, &name_length);
+  char *text = pf_arena_alloc(ctx->arena, (size_t)class_length + name_length + 2);
+  memcpy(text, class_text, class_length);
+  text[class_length] = '.';
+  memcpy(text + class_length + 1, name_text, name_length);
+  text[class_length + 1 + name_length] = '\0';
+  return text;
 }
 
 static void visit(pf_context *ctx, TSNode node, void *opaque) {
@@ -264,15 +391,14 @@ static void visit(pf_context *ctx, TSNode node, void *opaque) {
   switch (pf_node_kind(node)) {
   case PF_KIND_FUNCTION_DEFINITION: {
     TSNode parameters = pf_child(node, pf_field.PARAMETERS);
-    TSNode name = pf_child(node, pf_field.NAME);
     if (!ts_node_is_null(parameters))
-      collect_defaults(ctx, node, parameters, ts_node_is_null(name) ? "?" : pf_node_text_dup(ctx, name), state);
+      collect_defaults(ctx, node, parameters, function_display_name(ctx, node), state);
     break;
   }
   case PF_KIND_LAMBDA: {
     TSNode parameters = pf_child(node, pf_field.PARAMETERS);
     if (!ts_node_is_null(parameters))
-      collect_defaults(ctx, node, parameters, "lambda", state);
+      collect_defaults(ctx, node, parameters, NULL, state);
     break;
   }
   case PF_KIND_CALL:
@@ -287,19 +413,39 @@ static void visit(pf_context *ctx, TSNode node, void *opaque) {
   case PF_KIND_DELETE_STATEMENT:
     visit_delete(ctx, node, state);
     break;
+  case PF_KIND_FOR_STATEMENT: {
+    TSNode left = pf_child(node, pf_field.LEFT);
+    if (!ts_node_is_null(left))
+      record_bindings(ctx, state, left, ts_node_end_byte(left));
+    break;
+  }
+  case PF_KIND_NAMED_EXPRESSION: {
+    /* A walrus in a parameter default binds in the enclosing scope, not in this function. */
+    TSNode name = pf_child(node, pf_field.NAME);
+    const pf_frame *frame = pf_enclosing_frame(ctx);
+    TSNode parameters = frame ? pf_child(frame->node, pf_field.PARAMETERS) : (TSNode){0};
+    int in_signature = !ts_node_is_null(parameters) &&
+                       ts_node_start_byte(node) >= ts_node_start_byte(parameters) &&
+                       ts_node_end_byte(node) <= ts_node_end_byte(parameters);
+    if (!ts_node_is_null(name) && !in_signature)
+      record_bindings(ctx, state, name, ts_node_end_byte(node));
+    break;
+  }
   default:
     break;
   }
 }
 
+/* "list", "dict" or "set" for displays and comprehensions; "`collections.deque()` object"
+ * for calls (by qualified name, so an alias such as `dq()` is spelled out). */
 static const char *describe(const pf_context *ctx, const pf_mutable_value *value) {
   if (strcmp(value->form, "call") != 0)
-    return value->kind; /* list, dict, set */
-  size_t length = strlen(value->kind) + 8;
+    return value->kind;
+  size_t length = strlen(value->kind) + 16;
   char *text = pf_arena_alloc(ctx->arena, length);
   strcpy(text, "`");
   strcat(text, value->kind);
-  strcat(text, "()`");
+  strcat(text, "()` object");
   return text;
 }
 
@@ -308,29 +454,37 @@ static void file_end(pf_context *ctx, void *opaque) {
   for (size_t i = 0; i < state->count; i++) {
     pending_default *entry = &state->items[i];
     const char *what = describe(ctx, &entry->mutable_value);
-    const char *of_function = strcmp(entry->function_name, "lambda") == 0 ? "a lambda" : entry->function_name;
-    const char *tick = strcmp(entry->function_name, "lambda") == 0 ? "" : "`";
+    const char *name = entry->function_name ? entry->function_name : "a lambda";
+    const char *tick = entry->function_name ? "`" : "";
     if (entry->mutated_row)
-      pf_emit(ctx, entry->value, PF_SEVERITY_ERROR,
-              "Mutable default for parameter `%s` of %s%s%s is mutated in the body (%s on line %u): every call "
-              "without `%s` shares and changes the same %s",
-              entry->parameter, tick, of_function, tick, entry->mutation, entry->mutated_row, entry->parameter, what);
+      pf_emit(
+          ctx, entry->value, PF_SEVERITY_ERROR,
+          "Mutable default for parameter `%s` of %s%s%s is mutated in the body (%s on line %u): every call "
+          "without `%s` shares and changes the same %s",
+          entry->parameter, tick, name, tick, entry->mutation, entry->mutated_row, entry->parameter, what);
     else
       pf_emit(ctx, entry->value, PF_SEVERITY_WARNING,
               "Mutable default for parameter `%s` of %s%s%s: this %s is created once, when the function is "
               "defined, and shared by every call",
-              entry->parameter, tick, of_function, tick, what);
+              entry->parameter, tick, name, tick, what);
   }
   free(state->items);
-  state->items = NULL;
-  state->count = state->capacity = 0;
+  free(state->bindings);
+  memset(state, 0, sizeof(*state));
 }
 
 static const pf_kind kinds[] = {
-    PF_KIND_FUNCTION_DEFINITION, PF_KIND_LAMBDA,           PF_KIND_CALL,
-    PF_KIND_ASSIGNMENT,          PF_KIND_AUGMENTED_ASSIGNMENT, PF_KIND_DELETE_STATEMENT,
+    PF_KIND_FUNCTION_DEFINITION,
+    PF_KIND_LAMBDA,
+    PF_KIND_CALL,
+    PF_KIND_ASSIGNMENT,
+    PF_KIND_AUGMENTED_ASSIGNMENT,
+    PF_KIND_DELETE_STATEMENT,
+    PF_KIND_FOR_STATEMENT,
+    PF_KIND_NAMED_EXPRESSION,
     PF_KIND_OTHER,
 };
+static const char *const tags[] = {"correctness", "reliability", NULL};
 
 const pf_rule pf_rule_mutable_default_argument = {
     .code = "PF001",
@@ -342,4 +496,6 @@ const pf_rule pf_rule_mutable_default_argument = {
     .visit = visit,
     .state_size = sizeof(pf001_state),
     .file_end = file_end,
+    .tags = tags,
+    .precision = "high",
 };

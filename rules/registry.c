@@ -7,18 +7,24 @@
 
 extern const pf_rule pf_rule_syntax_error;
 extern const pf_rule pf_rule_mutable_default_argument;
+extern const pf_rule pf_rule_shadowed_method;
+extern const pf_rule pf_rule_mutable_in_tuple;
 extern const pf_rule pf_rule_path_escape;
 extern const pf_rule pf_rule_unreachable_default;
 extern const pf_rule pf_rule_invalid_escape;
+extern const pf_rule pf_rule_unused_noqa;
 
 /* One rule per line, so that adding a rule is adding a line. */
 /* clang-format off */
 const pf_rule *const pf_rules[] = {
     &pf_rule_syntax_error,
     &pf_rule_mutable_default_argument,
+    &pf_rule_shadowed_method,
+    &pf_rule_mutable_in_tuple,
     &pf_rule_path_escape,
     &pf_rule_unreachable_default,
     &pf_rule_invalid_escape,
+    &pf_rule_unused_noqa,
 };
 /* clang-format on */
 

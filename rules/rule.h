@@ -49,6 +49,11 @@ typedef struct pf_rule {
   size_t state_size;
   void (*file_begin)(pf_context *ctx, void *state);
   void (*file_end)(pf_context *ctx, void *state);
+  /* Optional, for SARIF (GitHub code scanning): NULL-terminated tags such as "correctness",
+   * and how rarely the rule is wrong: "very-high", "high", "medium" or "low". When NULL,
+   * reporters use {"correctness"} and "high". */
+  const char *const *tags;
+  const char *precision;
 } pf_rule;
 
 struct pf_context {

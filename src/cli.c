@@ -32,12 +32,25 @@ static const char check_help[] =
     "Options:\n"
     "  --output-format FORMAT  how findings are printed (default: concise):\n"
     "%s"
+    "  --output-file PATH      write the report to PATH instead of standard output (atomically)\n"
+    "  --color WHEN            colour text output: auto (when a terminal; NO_COLOR turns it off),\n"
+    "                          always or never (default: auto)\n"
+    "  --statistics            print how many findings each code had, sorted by code, instead\n"
+    "                          of the findings\n"
     "  --stdin-filename NAME   the file name to show for input read from -\n"
     "  --exit-zero             exit 0 even when there are findings (errors still exit 2)\n"
+    "  --add-noqa              add `# noqa: CODE` to every line with a finding, so that only\n"
+    "                          new findings are reported from then on; a file is rewritten\n"
+    "                          atomically, and only when its syntax tree stays the same\n"
+    "  --force-exclude         apply excludes to paths named explicitly too (for pre-commit,\n"
+    "                          which names every staged file)\n"
     "  -h, --help              print this help\n"
     "\n"
-    "Findings go to standard output, sorted by path, row, column and code; the summary line\n"
-    "and errors go to standard error.\n"
+    "Findings go to standard output (or --output-file), sorted by path, row, column and code;\n"
+    "the summary line and errors go to standard error.\n"
+    "\n"
+    "`# noqa` or `# noqa: PF001, PF004` at the end of a line suppresses its findings;\n"
+    "`# pitfall: noqa` or `# pitfall: noqa: PF003` on a line of its own, the whole file's.\n"
     "\n"
     "Exit status: 0 no findings, 1 findings, 2 usage or I/O error (the other files are still\n"
     "linted and reported).\n";
@@ -97,11 +110,15 @@ static int parse_check(pf_cli *cli, int argc, char **argv, int start) {
       return 0;
     } else if (strcmp(argument, "--exit-zero") == 0) {
       cli->exit_zero = 1;
+    } else if (strcmp(argument, "--add-noqa") == 0) {
+      cli->add_noqa = 1;
+    } else if (strcmp(argument, "--force-exclude") == 0) {
+      cli->force_exclude = 1;
     } else if (option_value(cli, argc, argv, &i, "--output-format", &value)) {
       if (!value)
         return -1;
       if (!pf_output_format_find(value)) {
-        char names[512] = "";
+        char names[256] = "";
         for (size_t f = 0; f < pf_output_format_count; f++) {
           strncat(names, f ? ", " : "", sizeof(names) - strlen(names) - 1);
           strncat(names, pf_output_formats[f].name, sizeof(names) - strlen(names) - 1);
@@ -111,6 +128,25 @@ static int parse_check(pf_cli *cli, int argc, char **argv, int start) {
         return -1;
       }
       cli->output_format = value;
+    } else if (strcmp(argument, "--statistics") == 0) {
+      cli->statistics = 1;
+    } else if (option_value(cli, argc, argv, &i, "--output-file", &value)) {
+      if (!value)
+        return -1;
+      if (!value[0]) {
+        snprintf(cli->error, sizeof(cli->error), "option --output-file needs a file name");
+        return -1;
+      }
+      cli->output_file = value;
+    } else if (option_value(cli, argc, argv, &i, "--color", &value)) {
+      if (!value)
+        return -1;
+      if (strcmp(value, "auto") != 0 && strcmp(value, "always") != 0 && strcmp(value, "never") != 0) {
+        snprintf(cli->error, sizeof(cli->error),
+                 "unknown --color value '%s' (choose one of: auto, always, never)", value);
+        return -1;
+      }
+      cli->color = value;
     } else if (option_value(cli, argc, argv, &i, "--stdin-filename", &value)) {
       if (!value)
         return -1;
@@ -126,6 +162,7 @@ static int parse_check(pf_cli *cli, int argc, char **argv, int start) {
 int pf_cli_parse(pf_cli *cli, int argc, char **argv) {
   memset(cli, 0, sizeof(*cli));
   cli->output_format = "concise";
+  cli->color = "auto";
   cli->paths = pf_xcalloc((size_t)argc + 1, sizeof(char *));
   if (argc < 2) {
     cli->command = PF_COMMAND_HELP;
@@ -146,6 +183,13 @@ int pf_cli_parse(pf_cli *cli, int argc, char **argv) {
       return -1;
     if (cli->command == PF_COMMAND_CHECK && cli->path_count == 0)
       cli->paths[cli->path_count++] = ".";
+    for (size_t i = 0; cli->command == PF_COMMAND_CHECK && cli->add_noqa && i < cli->path_count; i++) {
+      if (strcmp(cli->paths[i], "-") == 0) {
+        snprintf(cli->error, sizeof(cli->error),
+                 "--add-noqa edits files in place and cannot read standard input");
+        return -1;
+      }
+    }
     return 0;
   }
   if (strcmp(command, "rule") == 0) {

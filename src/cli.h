@@ -26,6 +26,13 @@ typedef struct pf_cli {
   const char *stdin_filename;
   const char *rule_code; /* rule: the CODE argument */
   int exit_zero;
+  int add_noqa;      /* check: add `# noqa: CODE` to every line with a finding (src/add_noqa.c) */
+  int force_exclude; /* check: apply excludes to paths named explicitly too */
+
+  const char *output_file; /* --output-file: write the report there (atomically); NULL: stdout */
+  const char *color;       /* --color: "auto" (the default), "always" or "never" */
+  int statistics;          /* --statistics: counts per code instead of findings */
+
   pf_command help_for; /* help: which command's help to print */
   char error[512];     /* non-empty on a usage error */
 } pf_cli;

@@ -24,6 +24,7 @@ void pf_diagnostic_list_clear(pf_diagnostic_list *list) {
   for (size_t i = 0; i < list->count; i++) {
     free(list->items[i].message);
     free(list->items[i].related_message);
+    free(list->items[i].excerpt);
   }
   list->count = 0;
 }
@@ -54,16 +55,28 @@ void pf_diagnostic_list_sort(pf_diagnostic_list *list) {
     qsort(list->items, list->count, sizeof(pf_diagnostic), compare_diagnostics);
 }
 
+static int compare_start_bytes(const void *left_pointer, const void *right_pointer) {
+  const pf_diagnostic *left = left_pointer, *right = right_pointer;
+  if (left->start_byte != right->start_byte)
+    return left->start_byte < right->start_byte ? -1 : 1;
+  return left->end_byte < right->end_byte ? -1 : left->end_byte > right->end_byte;
+}
+
+/* Converts in byte order, with one cursor per kind of position, so the cost is linear in the
+ * file even when thousands of findings share one long line. */
 void pf_diagnostic_list_resolve(pf_diagnostic_list *list, const pf_source *source) {
+  if (list->count > 1)
+    qsort(list->items, list->count, sizeof(pf_diagnostic), compare_start_bytes);
+  pf_position_cursor starts = {0}, ends = {0}, related = {0};
   for (size_t i = 0; i < list->count; i++) {
     pf_diagnostic *diagnostic = &list->items[i];
-    diagnostic->start = pf_source_position(source, diagnostic->start_byte);
-    diagnostic->end = pf_source_position(source, diagnostic->end_byte);
+    diagnostic->start = pf_source_position_from(source, &starts, diagnostic->start_byte);
+    diagnostic->end = pf_source_position_from(source, &ends, diagnostic->end_byte);
     if (!diagnostic->noqa_row)
       diagnostic->noqa_row = diagnostic->start.row;
     if (diagnostic->has_related) {
-      diagnostic->related_start = pf_source_position(source, diagnostic->related_start_byte);
-      diagnostic->related_end = pf_source_position(source, diagnostic->related_end_byte);
+      diagnostic->related_start = pf_source_position_from(source, &related, diagnostic->related_start_byte);
+      diagnostic->related_end = pf_source_position_from(source, &related, diagnostic->related_end_byte);
     }
   }
 }

@@ -32,6 +32,10 @@ typedef struct pf_diagnostic {
   uint32_t related_start_byte, related_end_byte;
   pf_position related_start, related_end;
   char *related_message;
+  /* Taken from the source at lint time, only when the output format asks (capture.h). */
+  struct pf_excerpt *excerpt;      /* the finding's source lines; NULL when not taken */
+  uint64_t fingerprint;            /* rule, line content and place in the line; 0 when not taken */
+  uint32_t fingerprint_occurrence; /* 1 + earlier lines of the file with the same content */
 } pf_diagnostic;
 
 typedef struct pf_diagnostic_list {

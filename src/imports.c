@@ -83,46 +83,46 @@ static void collect_statement(binding_buffer *buffer, TSNode statement, const pf
       memcpy(qualified + module_length + 1, name_text, name_length + 1);
       add_binding(buffer, text_of(alias, source, arena), qualified);
     }
-  } else if (kind == PF_KIND_IF_STATEMENT || kind == PF_KIND_TRY_STATEMENT ||
-             kind == PF_KIND_WITH_STATEMENT || kind == PF_KIND_BLOCK || kind == PF_KIND_ELSE_CLAUSE ||
-             kind == PF_KIND_ELIF_CLAUSE || kind == PF_KIND_EXCEPT_CLAUSE || kind == PF_KIND_FINALLY_CLAUSE) {
-    /* One level of compound statements at module level: `try: import x except: ...`. The
-     * nesting is bounded by the loop below, never by the tree's depth. */
-    uint32_t count = ts_node_named_child_count(statement);
-    for (uint32_t i = 0; i < count; i++) {
-      TSNode child = ts_node_named_child(statement, i);
-      pf_kind child_kind = pf_node_kind(child);
-      if (child_kind == PF_KIND_IMPORT_STATEMENT || child_kind == PF_KIND_IMPORT_FROM_STATEMENT) {
-        collect_statement(buffer, child, source, arena);
-      } else if (child_kind == PF_KIND_BLOCK || child_kind == PF_KIND_ELSE_CLAUSE ||
-                 child_kind == PF_KIND_ELIF_CLAUSE || child_kind == PF_KIND_EXCEPT_CLAUSE ||
-                 child_kind == PF_KIND_FINALLY_CLAUSE) {
-        uint32_t inner_count = ts_node_named_child_count(child);
-        for (uint32_t j = 0; j < inner_count; j++) {
-          TSNode inner = ts_node_named_child(child, j);
-          pf_kind inner_kind = pf_node_kind(inner);
-          if (inner_kind == PF_KIND_IMPORT_STATEMENT || inner_kind == PF_KIND_IMPORT_FROM_STATEMENT) {
-            collect_statement(buffer, inner, source, arena);
-          } else if (inner_kind == PF_KIND_BLOCK) {
-            uint32_t block_count = ts_node_named_child_count(inner);
-            for (uint32_t k = 0; k < block_count; k++) {
-              TSNode statement_in_block = ts_node_named_child(inner, k);
-              pf_kind block_kind = pf_node_kind(statement_in_block);
-              if (block_kind == PF_KIND_IMPORT_STATEMENT || block_kind == PF_KIND_IMPORT_FROM_STATEMENT)
-                collect_statement(buffer, statement_in_block, source, arena);
-            }
-          }
-        }
-      }
-    }
   }
 }
 
+static int is_compound(pf_kind kind) {
+  return kind == PF_KIND_IF_STATEMENT || kind == PF_KIND_TRY_STATEMENT || kind == PF_KIND_WITH_STATEMENT ||
+         kind == PF_KIND_BLOCK || kind == PF_KIND_ELSE_CLAUSE || kind == PF_KIND_ELIF_CLAUSE ||
+         kind == PF_KIND_EXCEPT_CLAUSE || kind == PF_KIND_FINALLY_CLAUSE;
+}
+
+/* Visits the module's statements and, through compound statements (if/try/with and their
+ * clauses and blocks), the imports nested up to MAX_NESTING levels below module level, such
+ * as `try: import x` or `if TYPE_CHECKING: from y import z`. Function and class bodies are
+ * not entered. A bounded work stack, never recursion. */
 void pf_imports_collect(pf_imports *imports, TSNode module, const pf_source *source, pf_arena *arena) {
+  enum { MAX_NESTING = 6 };
+  typedef struct pending {
+    TSNode node;
+    uint32_t nesting;
+  } pending;
   binding_buffer buffer = {0};
-  uint32_t count = ts_node_named_child_count(module);
-  for (uint32_t i = 0; i < count; i++)
-    collect_statement(&buffer, ts_node_named_child(module, i), source, arena);
+  pending *stack = NULL;
+  size_t count = 0, capacity = 0;
+  for (uint32_t i = ts_node_named_child_count(module); i-- > 0;) {
+    pf_grow((void **)&stack, &capacity, count + 1, sizeof(pending));
+    stack[count++] = (pending){ts_node_named_child(module, i), 0};
+  }
+  while (count) {
+    pending item = stack[--count];
+    pf_kind kind = pf_node_kind(item.node);
+    if (kind == PF_KIND_IMPORT_STATEMENT || kind == PF_KIND_IMPORT_FROM_STATEMENT) {
+      collect_statement(&buffer, item.node, source, arena);
+    } else if (is_compound(kind) && item.nesting < MAX_NESTING) {
+      /* Children in reverse so that they pop in source order: later imports rebind. */
+      for (uint32_t i = ts_node_named_child_count(item.node); i-- > 0;) {
+        pf_grow((void **)&stack, &capacity, count + 1, sizeof(pending));
+        stack[count++] = (pending){ts_node_named_child(item.node, i), item.nesting + 1};
+      }
+    }
+  }
+  free(stack);
   /* Move into the arena so the file's lifetime owns it. */
   imports->count = buffer.count;
   imports->bindings = NULL;

@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include "arena.h"
+#include "capture.h"
 #include "imports.h"
 #include "lang.h"
+#include "noqa.h"
 #include "registry.h"
 #include "rule.h"
 
@@ -317,8 +319,12 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
                   nesting > PARSE_NESTING_LIMIT ? "; the file was not checked further" : "");
   }
   if (nesting > PARSE_NESTING_LIMIT) {
+    TSNode no_tree = {0};
     pf_diagnostic_list_resolve(out, source);
+    pf_noqa_apply(source, no_tree, settings, &linter->arena, out);
     pf_diagnostic_list_sort(out);
+    pf_capture(out, source, settings->capture);
+    pf_arena_reset(&linter->arena);
     return;
   }
   TSTree *tree = ts_parser_parse_string(linter->parser, NULL, source->text, source->length);
@@ -369,9 +375,11 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
     ctx.rule_index = index;
     rule->file_end(&ctx, linter->rule_states[index]);
   }
-  ts_tree_delete(tree);
   pf_diagnostic_list_resolve(out, source);
+  pf_noqa_apply(source, root, settings, &linter->arena, out);
+  ts_tree_delete(tree);
   pf_diagnostic_list_sort(out);
+  pf_capture(out, source, settings->capture);
   pf_arena_reset(&linter->arena);
 }
 

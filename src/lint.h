@@ -1,5 +1,6 @@
 /*
- * lint.h: linting one file: load, parse once, walk once, dispatch to rules, collect findings.
+ * lint.h: linting one file: load, parse once, walk once, dispatch to rules, collect findings,
+ * drop the ones a `noqa` comment suppresses (src/noqa.c).
  *
  * Owns: pf_linter, the per-thread state (a tree-sitter parser reused for every file, the
  * walk's node stack, the per-file arena and the dispatch table), and pf_file_result, what one

@@ -1,104 +1,29 @@
 /*
- * report.c: the output format table and its emitters: `concise` (flake8's
- * path:row:col: CODE message) and `json` (ruff's JSON schema, so editor plugins written for
- * `ruff check --output-format json` read it unchanged, plus `name` and `severity`).
+ * report.c: the output format table (see report.h) and what its emitters share: paths and
+ * URIs, rule lookups, colour choice and per-rule counts. The emitters themselves are in
+ * report_text.c, report_json.c, report_sarif.c and report_github.c.
  */
 #include "report.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <cjson/cJSON.h>
+#include <unistd.h>
 
 #include "arena.h"
+#include "capture.h"
+#include "registry.h"
 #include "rule.h"
 
-void pf_rule_url(const char *code, char *out, size_t out_size) {
-  char lower[16];
-  size_t i = 0;
-  for (; code[i] && i + 1 < sizeof(lower); i++)
-    lower[i] = (char)tolower((unsigned char)code[i]);
-  lower[i] = '\0';
-  snprintf(out, out_size, "%s/blob/main/README.md#%s", PITFALL_HOMEPAGE, lower);
-}
-
-size_t pf_run_report_count(const pf_run_report *report) {
-  size_t total = 0;
-  for (size_t i = 0; i < report->file_count; i++)
-    total += report->files[i].diagnostics.count;
-  return total;
-}
-
-static void emit_concise(FILE *out, const pf_run_report *report) {
-  for (size_t f = 0; f < report->file_count; f++) {
-    const pf_file_result *file = &report->files[f];
-    for (size_t i = 0; i < file->diagnostics.count; i++) {
-      const pf_diagnostic *d = &file->diagnostics.items[i];
-      fprintf(out, "%s:%u:%u: %s %s\n", file->path, d->start.row, d->start.column, d->rule->code, d->message);
-    }
-  }
-}
-
-/* An absolute form of `path` (stdin's "-" stays as it is). */
-static char *absolute_path(const pf_run_report *report, const char *path) {
-  if (path[0] == '/' || strcmp(path, "-") == 0 || !report->working_directory)
-    return pf_xstrdup(path);
-  size_t base = strlen(report->working_directory), length = strlen(path);
-  char *joined = pf_xmalloc(base + 1 + length + 1);
-  memcpy(joined, report->working_directory, base);
-  size_t used = base;
-  if (used == 0 || joined[used - 1] != '/')
-    joined[used++] = '/';
-  memcpy(joined + used, path, length + 1);
-  return joined;
-}
-
-static cJSON *location_object(pf_position position) {
-  cJSON *object = cJSON_CreateObject();
-  cJSON_AddNumberToObject(object, "row", position.row);
-  cJSON_AddNumberToObject(object, "column", position.column);
-  return object;
-}
-
-static void emit_json(FILE *out, const pf_run_report *report) {
-  cJSON *array = cJSON_CreateArray();
-  for (size_t f = 0; f < report->file_count; f++) {
-    const pf_file_result *file = &report->files[f];
-    char *filename = absolute_path(report, file->path);
-    for (size_t i = 0; i < file->diagnostics.count; i++) {
-      const pf_diagnostic *d = &file->diagnostics.items[i];
-      cJSON *item = cJSON_CreateObject();
-      char url[512];
-      pf_rule_url(d->rule->code, url, sizeof(url));
-      cJSON_AddNullToObject(item, "cell");
-      cJSON_AddStringToObject(item, "code", d->rule->code);
-      cJSON_AddItemToObject(item, "end_location", location_object(d->end));
-      cJSON_AddStringToObject(item, "filename", filename);
-      cJSON_AddNullToObject(item, "fix");
-      cJSON_AddItemToObject(item, "location", location_object(d->start));
-      cJSON_AddStringToObject(item, "message", d->message);
-      cJSON_AddStringToObject(item, "name", d->rule->name);
-      cJSON_AddNumberToObject(item, "noqa_row", d->noqa_row);
-      cJSON_AddStringToObject(item, "severity", pf_severity_name(d->severity));
-      cJSON_AddStringToObject(item, "url", url);
-      cJSON_AddItemToArray(array, item);
-    }
-    free(filename);
-  }
-  char *text = cJSON_Print(array);
-  if (text) {
-    fputs(text, out);
-    fputc('\n', out);
-    cJSON_free(text);
-  }
-  cJSON_Delete(array);
-}
-
 const pf_output_format pf_output_formats[] = {
-    {"concise", "one line per finding: path:row:col: CODE message (the default)", emit_concise},
-    {"json", "a JSON array in ruff's schema (code, message, filename, location, end_location, ...)",
-     emit_json},
+    {"concise", "one line per finding: path:row:col: CODE message (the default)", pf_emit_concise, NULL, 0},
+    {"full", "each finding with its source lines underlined and the rule's help", pf_emit_full, NULL,
+     PF_CAPTURE_EXCERPT},
+    {"json", "a JSON array in ruff's schema, for editors", pf_emit_json, pf_emit_statistics_json, 0},
+    {"json-lines", "the same JSON objects, one per line", pf_emit_json_lines, NULL, 0},
+    {"sarif", "SARIF 2.1.0, for GitHub code scanning and other SARIF viewers", pf_emit_sarif, NULL,
+     PF_CAPTURE_FINGERPRINT},
+    {"github", "GitHub Actions annotations (::error file=...::message)", pf_emit_github, NULL, 0},
 };
 
 const size_t pf_output_format_count = sizeof(pf_output_formats) / sizeof(pf_output_formats[0]);
@@ -108,4 +33,229 @@ const pf_output_format *pf_output_format_find(const char *name) {
     if (strcmp(pf_output_formats[i].name, name) == 0)
       return &pf_output_formats[i];
   return NULL;
+}
+
+void pf_report_write(FILE *out, const pf_output_format *format, const pf_run_report *report, int statistics) {
+  if (!statistics)
+    format->emit(out, report);
+  else if (format->emit_statistics)
+    format->emit_statistics(out, report);
+  else
+    pf_emit_statistics_text(out, report);
+}
+
+/* The README has a "### PF001 mutable-default-argument" section per rule; its anchor is the
+ * heading lowercased with spaces as dashes. */
+void pf_rule_url(const pf_rule *rule, char *out, size_t out_size) {
+  char lower[16];
+  size_t i = 0;
+  for (; rule->code[i] && i + 1 < sizeof(lower); i++)
+    lower[i] = (char)tolower((unsigned char)rule->code[i]);
+  lower[i] = '\0';
+  snprintf(out, out_size, "%s/blob/main/README.md#%s-%s", PITFALL_HOMEPAGE, lower, rule->name);
+}
+
+size_t pf_run_report_count(const pf_run_report *report) {
+  size_t total = 0;
+  for (size_t i = 0; i < report->file_count; i++)
+    total += report->files[i].diagnostics.count;
+  return total;
+}
+
+int pf_report_rule_enabled(const pf_run_report *report, size_t rule_index) {
+  if (!report->settings || rule_index >= PF_MAX_RULES)
+    return 1;
+  return report->settings->enabled[rule_index] != 0;
+}
+
+size_t pf_report_rule_index(const pf_rule *rule) {
+  for (size_t i = 0; i < pf_rule_count; i++)
+    if (pf_rules[i] == rule)
+      return i;
+  size_t index = 0;
+  pf_rule_find(rule->code, &index);
+  return index;
+}
+
+int pf_report_use_color(const char *mode, FILE *stream) {
+  if (mode && strcmp(mode, "always") == 0)
+    return 1;
+  if (mode && strcmp(mode, "never") == 0)
+    return 0;
+  const char *no_color = getenv("NO_COLOR");
+  if (no_color && no_color[0])
+    return 0;
+  const char *term = getenv("TERM");
+  if (term && strcmp(term, "dumb") == 0)
+    return 0;
+  return isatty(fileno(stream));
+}
+
+/* ---- paths and URIs ---- */
+
+/* Removes "." segments, doubled slashes and ".." segments (with the segment before them)
+ * from an absolute path, in place. ".." at the root stays at the root. */
+static void normalise_absolute(char *path) {
+  size_t read = 0, write = 0, length = strlen(path);
+  while (read < length) {
+    while (read < length && path[read] == '/')
+      read++;
+    size_t start = read;
+    while (read < length && path[read] != '/')
+      read++;
+    size_t segment = read - start;
+    if (segment == 0 || (segment == 1 && path[start] == '.'))
+      continue;
+    if (segment == 2 && path[start] == '.' && path[start + 1] == '.') {
+      while (write > 0 && path[write - 1] != '/')
+        write--;
+      if (write > 0)
+        write--;
+      continue;
+    }
+    path[write++] = '/';
+    memmove(path + write, path + start, segment);
+    write += segment;
+  }
+  if (write == 0)
+    path[write++] = '/';
+  path[write] = '\0';
+}
+
+char *pf_report_absolute_path(const pf_run_report *report, const char *path) {
+  if (strcmp(path, "-") == 0 || (path[0] != '/' && !report->working_directory))
+    return pf_xstrdup(path);
+  char *joined;
+  if (path[0] == '/') {
+    joined = pf_xstrdup(path);
+  } else {
+    size_t base = strlen(report->working_directory), length = strlen(path);
+    joined = pf_xmalloc(base + 1 + length + 1);
+    memcpy(joined, report->working_directory, base);
+    joined[base] = '/';
+    memcpy(joined + base + 1, path, length + 1);
+  }
+  normalise_absolute(joined);
+  return joined;
+}
+
+char *pf_report_relative_path(const pf_run_report *report, const char *path) {
+  if (strcmp(path, "-") == 0 || !report->working_directory || report->working_directory[0] != '/')
+    return NULL;
+  char *absolute = pf_report_absolute_path(report, path);
+  char *root = pf_xstrdup(report->working_directory);
+  normalise_absolute(root);
+  size_t root_length = strlen(root);
+  if (root_length == 1) /* "/" */
+    root_length = 0;
+  char *relative = NULL;
+  if (strncmp(absolute, root, root_length) == 0 && absolute[root_length] == '/' && absolute[root_length + 1])
+    relative = pf_xstrdup(absolute + root_length + 1);
+  free(root);
+  free(absolute);
+  return relative;
+}
+
+static int is_unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+         c == '_' || c == '~';
+}
+
+char *pf_uri_encode_path(const char *path) {
+  static const char hex[] = "0123456789ABCDEF";
+  size_t length = strlen(path);
+  char *encoded = pf_xmalloc(length * 3 + 1);
+  size_t used = 0;
+  for (size_t i = 0; i < length; i++) {
+    unsigned char c = (unsigned char)path[i];
+    if (is_unreserved(c) || c == '/') {
+      encoded[used++] = (char)c;
+    } else {
+      encoded[used++] = '%';
+      encoded[used++] = hex[c >> 4];
+      encoded[used++] = hex[c & 15];
+    }
+  }
+  encoded[used] = '\0';
+  return encoded;
+}
+
+/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 when it is not valid. */
+static size_t utf8_sequence_length(const unsigned char *s, size_t n) {
+  if (s[0] < 0x80)
+    return 1;
+  size_t need;
+  unsigned char low = 0x80, high = 0xBF;
+  if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+    need = 1;
+  } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+    need = 2;
+    if (s[0] == 0xE0)
+      low = 0xA0;
+    if (s[0] == 0xED)
+      high = 0x9F;
+  } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+    need = 3;
+    if (s[0] == 0xF0)
+      low = 0x90;
+    if (s[0] == 0xF4)
+      high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (n <= need || s[1] < low || s[1] > high)
+    return 0;
+  for (size_t k = 2; k <= need; k++)
+    if ((s[k] & 0xC0) != 0x80)
+      return 0;
+  return need + 1;
+}
+
+char *pf_utf8_sanitize(const char *text) {
+  size_t length = strlen(text);
+  char *clean = pf_xmalloc(length * 3 + 1);
+  size_t used = 0;
+  for (size_t i = 0; i < length;) {
+    size_t sequence = utf8_sequence_length((const unsigned char *)text + i, length - i);
+    if (sequence) {
+      memcpy(clean + used, text + i, sequence);
+      used += sequence;
+      i += sequence;
+    } else {
+      memcpy(clean + used, "\xEF\xBF\xBD", 3);
+      used += 3;
+      i++;
+    }
+  }
+  clean[used] = '\0';
+  return clean;
+}
+
+/* ---- statistics ---- */
+
+static int compare_counts(const void *left, const void *right) {
+  return strcmp(((const pf_rule_tally *)left)->rule->code, ((const pf_rule_tally *)right)->rule->code);
+}
+
+size_t pf_report_count_by_rule(const pf_run_report *report, pf_rule_tally *counts) {
+  size_t used = 0;
+  for (size_t f = 0; f < report->file_count; f++) {
+    const pf_diagnostic_list *list = &report->files[f].diagnostics;
+    for (size_t i = 0; i < list->count; i++) {
+      const pf_rule *rule = list->items[i].rule;
+      size_t slot = 0;
+      while (slot < used && counts[slot].rule != rule)
+        slot++;
+      if (slot == used) {
+        if (used == pf_rule_count)
+          continue;
+        counts[used].rule = rule;
+        counts[used].count = 0;
+        used++;
+      }
+      counts[slot].count++;
+    }
+  }
+  qsort(counts, used, sizeof(pf_rule_tally), compare_counts);
+  return used;
 }

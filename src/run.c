@@ -11,18 +11,25 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "add_noqa.h"
 #include "arena.h"
 #include "discover.h"
 #include "lint.h"
+#include "output_file.h"
 #include "report.h"
 #include "settings.h"
 
 typedef struct error_counter {
   size_t count;
+  pf_path_error *paths; /* the discover errors, for reports that list them (SARIF) */
+  size_t capacity;
 } error_counter;
 
 static void report_discover_error(void *user, const char *path, const char *reason) {
   error_counter *counter = user;
+  pf_grow((void **)&counter->paths, &counter->capacity, counter->count + 1, sizeof(pf_path_error));
+  counter->paths[counter->count].path = pf_xstrdup(path);
+  counter->paths[counter->count].reason = pf_xstrdup(reason);
   counter->count++;
   fprintf(stderr, "pitfall: error: %s: %s\n", path, reason);
 }
@@ -32,30 +39,48 @@ static int compare_results(const void *left, const void *right) {
 }
 
 int pf_run_check(const pf_cli *cli) {
+  const pf_output_format *format = pf_output_format_find(cli->output_format);
+  pf_output_file output_file = {0};
+  char output_error[512];
+  if (cli->output_file &&
+      pf_output_file_open(&output_file, cli->output_file, output_error, sizeof(output_error)) != 0) {
+    fprintf(stderr, "pitfall: error: %s\n", output_error);
+    return 2;
+  }
+  FILE *out = cli->output_file ? output_file.stream : stdout;
   error_counter errors = {0};
   pf_file_list files = {0};
   pf_discover(cli->paths, cli->path_count, &files, report_discover_error, &errors);
 
   pf_settings settings;
   pf_settings_init_default(&settings);
+  settings.capture = cli->statistics ? 0 : format->capture;
 
   pf_file_result *results = pf_xcalloc(files.count ? files.count : 1, sizeof(pf_file_result));
   pf_linter *linter = pf_linter_new();
+  pf_add_noqa_summary add_noqa = {0};
   for (size_t i = 0; i < files.count; i++) {
     const char *path = files.paths[i];
     const char *display = path;
     if (strcmp(path, "-") == 0)
       display = cli->stdin_filename ? cli->stdin_filename : "-";
     pf_lint_path(linter, path, display, &settings, &results[i]);
+    if (cli->add_noqa)
+      pf_add_noqa_file(linter, path, &settings, &results[i], &add_noqa);
   }
   pf_linter_free(linter);
   qsort(results, files.count, sizeof(pf_file_result), compare_results);
 
   char cwd[PATH_MAX];
-  pf_run_report report = {results, files.count, getcwd(cwd, sizeof(cwd)) ? cwd : NULL};
-  const pf_output_format *format = pf_output_format_find(cli->output_format);
-  format->emit(stdout, &report);
+  size_t path_error_count = errors.count;
+  pf_run_report report = {results,      files.count,      getcwd(cwd, sizeof(cwd)) ? cwd : NULL, &settings,
+                          errors.paths, path_error_count, pf_report_use_color(cli->color, out)};
+  pf_report_write(out, format, &report, cli->statistics);
   fflush(stdout);
+  if (cli->output_file && pf_output_file_commit(&output_file, output_error, sizeof(output_error)) != 0) {
+    errors.count++;
+    fprintf(stderr, "pitfall: error: %s\n", output_error);
+  }
 
   size_t with_findings = 0;
   for (size_t i = 0; i < files.count; i++) {
@@ -67,6 +92,8 @@ int pf_run_check(const pf_cli *cli) {
       with_findings++;
   }
   size_t total = pf_run_report_count(&report);
+  if (cli->add_noqa)
+    pf_add_noqa_print_summary(stderr, &add_noqa);
   if (total)
     fprintf(stderr, "Found %zu problem%s in %zu file%s (%zu file%s checked).\n", total, total == 1 ? "" : "s",
             with_findings, with_findings == 1 ? "" : "s", files.count, files.count == 1 ? "" : "s");
@@ -80,6 +107,11 @@ int pf_run_check(const pf_cli *cli) {
   free(results);
   pf_file_list_free(&files);
   pf_settings_free(&settings);
+  for (size_t i = 0; i < path_error_count; i++) {
+    free(errors.paths[i].path);
+    free(errors.paths[i].reason);
+  }
+  free(errors.paths);
 
   if (errors.count)
     return 2;

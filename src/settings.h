@@ -27,6 +27,7 @@ typedef struct pf_settings {
   pf_name_list extend_mutable_calls;           /* dotted names treated as mutable */
   pf_name_list extend_immutable_annotations;   /* annotations that exempt PF001 */
   pf_name_list path_calls;                     /* more path-taking callables for PF004/PF006 */
+  unsigned capture;                            /* PF_CAPTURE_* (capture.h): source the output format needs */
 } pf_settings;
 
 /* All rules enabled, nothing extended. */

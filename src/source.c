@@ -769,17 +769,33 @@ uint32_t pf_source_line_of(const pf_source *source, uint32_t byte_offset) {
   return low;
 }
 
-pf_position pf_source_position(const pf_source *source, uint32_t byte_offset) {
+pf_position pf_source_position_from(const pf_source *source, pf_position_cursor *cursor,
+                                    uint32_t byte_offset) {
   pf_position position = {1, 1};
   if (!source || !source->text || !source->line_starts || source->line_count == 0)
     return position;
   if (byte_offset > source->length)
     byte_offset = source->length;
   uint32_t line = pf_source_line_of(source, byte_offset);
-  uint32_t start = source->line_starts[line];
+  uint32_t start = source->line_starts[line], column = 1;
+  if (cursor && cursor->valid && cursor->line == line && cursor->offset >= start &&
+      cursor->offset <= byte_offset) {
+    start = cursor->offset;
+    column = cursor->column;
+  }
   position.row = line + 1;
-  position.column = pf_utf8_count_code_points(source->text + start, byte_offset - start) + 1;
+  position.column = column + pf_utf8_count_code_points(source->text + start, byte_offset - start);
+  if (cursor) {
+    cursor->valid = 1;
+    cursor->line = line;
+    cursor->offset = byte_offset;
+    cursor->column = position.column;
+  }
   return position;
+}
+
+pf_position pf_source_position(const pf_source *source, uint32_t byte_offset) {
+  return pf_source_position_from(source, NULL, byte_offset);
 }
 
 const char *pf_source_line_text(const pf_source *source, uint32_t line, uint32_t *length) {

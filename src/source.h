@@ -52,6 +52,17 @@ void pf_source_free(pf_source *source);
 /* Byte offset -> 1-based row and code point column. Offsets past the end clamp to the end. */
 pf_position pf_source_position(const pf_source *source, uint32_t byte_offset);
 
+/* The last conversion made through it: converting increasing offsets on one line then costs
+ * the distance between them, not the distance from the line start (a minified one-line file
+ * with many findings stays linear). Zero-initialise before first use. */
+typedef struct pf_position_cursor {
+  int valid;
+  uint32_t line, offset, column;
+} pf_position_cursor;
+
+pf_position pf_source_position_from(const pf_source *source, pf_position_cursor *cursor,
+                                    uint32_t byte_offset);
+
 /* 0-based line index containing byte_offset. */
 uint32_t pf_source_line_of(const pf_source *source, uint32_t byte_offset);
 

@@ -43,6 +43,14 @@ check("latin-1 decoded, columns in code points", positions("latin1.py") == [(2, 
       positions("latin1.py"))
 check("BOM does not shift columns", positions("bom.py") == [(1, 23, "PF001")], positions("bom.py"))
 check("emoji and CJK count one column each", positions("emoji.py") == [(1, 24, "PF001")], positions("emoji.py"))
+# Many findings on one long line: positions are converted incrementally, and each column is
+# still exact (14 code points per lambda plus ", ").
+many = temporary_tree({"one_line.py": "x = [" + ", ".join("lambda \u00e9=[]: 0" for _ in range(20000)) + "]\n"})
+found = run("check", "--output-format", "json", "one_line.py", cwd=many)
+columns = [f["location"]["column"] for f in json.loads(found.stdout)]
+check("20,000 findings on one line", len(columns) == 20000 and columns[0] == 15 and
+      columns[-1] == 15 + 19999 * 16, (len(columns), columns[:2], columns[-1:]))
+remove_tree(many)
 check("empty file clean", run("check", "empty.py", cwd=root).returncode == 0)
 remove_tree(root)
 finish()

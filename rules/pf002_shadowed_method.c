@@ -1,0 +1,1441 @@
+/*
+ * pf002_shadowed_method.c: PF002, an instance attribute that shadows a method of its class.
+ *
+ * One walk collects, per file:
+ *   - classes: name, the scope their statement runs in (for name lookups), their base
+ *     expressions;
+ *   - class-level bindings, in source order: methods with their decorator kind (plain,
+ *     classmethod, staticmethod, or exempt: property and friends), and other names bound in
+ *     the class body (data, aliases of methods, `classmethod(f)` calls);
+ *   - candidate assignments: `X.m = ...` (plain, annotated, augmented, inside unpacking) and
+ *     `setattr(X, "m", ...)`, where X is the instance (the first parameter of an instance
+ *     method of the innermost class that binds it, also from nested functions and lambdas),
+ *     or a module-level name last bound to `C(...)`.
+ * file_end then resolves base classes of this file (by simple name in the scope of the
+ * class statement, or `module.Name` for this module), linearizes each class's ancestors in
+ * method resolution order (cycle-safe), finds the binding each candidate's name resolves to,
+ * and reports at the assigned attribute, with the method as the related location.
+ *
+ * Precision: a value that is evidently a callable meant to replace the method (a lambda, a
+ * function, another method, a same-named method of another object, ...; the explanation
+ * lists them) is not reported. Most of that is decided during the walk, where the scopes
+ * are at hand (parameters, nested defs, an enclosing `if x is not None:`); what needs the
+ * whole file (module-level defs, methods of the instance) is left to file_end.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mutability.h"
+#include "rule.h"
+
+static const char explanation[] =
+    "## What it does\n"
+    "Flags an assignment to an instance attribute whose name is also a method of the\n"
+    "instance's class (a plain method, a `@classmethod` or a `@staticmethod`), defined in the\n"
+    "class itself or in any base class found in the same file, at any depth. It checks\n"
+    "`self.m = ...`, `self.m: T = ...`, `self.m += ...`, targets inside unpacking\n"
+    "(`self.a, self.m = ...`), `setattr(self, \"m\", ...)` and\n"
+    "`object.__setattr__(self, \"m\", ...)`, where `self` is the first parameter of any\n"
+    "instance method, whatever its name, also when a nested function or lambda uses it. It\n"
+    "also checks a module-level `obj = C(...)` followed by `obj.m = ...`.\n"
+    "\n"
+    "The finding is at the assignment and points at the method. Severity is error when the\n"
+    "method is a classmethod or staticmethod (calling it on an instance is always meant to\n"
+    "reach the class's function), warning for a plain method.\n"
+    "\n"
+    "## Why is this bad?\n"
+    "Attribute lookup on an instance finds the instance's own `__dict__` before a method of\n"
+    "its class (methods are non-data descriptors). After the assignment, `obj.m` is the value\n"
+    "assigned, for this instance only, and the error that follows does not mention the\n"
+    "method at all:\n"
+    "\n"
+    "```python\n"
+    ">>> class Factory:\n"
+    "...     @classmethod\n"
+    "...     def create(cls):\n"
+    "...         return cls()\n"
+    "...     def __init__(self, create=True):\n"
+    "...         self.create = create\n"
+    ">>> Factory().create()\n"
+    "Traceback (most recent call last):\n"
+    "  ...\n"
+    "TypeError: 'bool' object is not callable\n"
+    "```\n"
+    "\n"
+    "Other instances, and the class itself (`Factory.create()`), still reach the method, so\n"
+    "the bug shows only on some paths.\n"
+    "\n"
+    "## Example\n"
+    "```python\n"
+    "class Person:\n"
+    "    def __init__(self, name):\n"
+    "        self.name = name\n"
+    "\n"
+    "    def name(self):\n"
+    "        return self._name\n"
+    "```\n"
+    "\n"
+    "## Fix\n"
+    "Rename one of them (`self._name`, or `def get_name`), or make the method a `@property`\n"
+    "if it is meant to read like an attribute.\n"
+    "\n"
+    "## Not flagged\n"
+    "- Methods decorated with `property` or its `.setter`/`.getter`/`.deleter`, or with a\n"
+    "  decorator whose name ends in `property` (`functools.cached_property`,\n"
+    "  `abc.abstractproperty`, `enum.property`, `classproperty`, `memoized_property`, ...), or\n"
+    "  named `DynamicClassAttribute`, `reify`, `cache_readonly`, `declared_attr`: these make\n"
+    "  data descriptors, or are meant to be overwritten in the instance.\n"
+    "- `cls.m = ...` inside a classmethod (that replaces the class attribute) and the first\n"
+    "  parameter of a staticmethod, `__new__`, `__init_subclass__` and `__class_getitem__`.\n"
+    "- Assignments through any name other than the instance, and a nested class's own\n"
+    "  `self`; a free function whose first parameter is called `self`.\n"
+    "- A deliberate per-instance replacement by a callable, which keeps `obj.m()` working:\n"
+    "  a lambda; a function defined in the module or in the enclosing function; a builtin\n"
+    "  (`self.m = id`); another method of the instance (`self.m = self._fast_m`,\n"
+    "  `self.hosts = self.__iter__`); a method of the same name on another object\n"
+    "  (`self.read = fileobj.read`, `self._flush = stdout.flush`); a module function named\n"
+    "  for it (`self.decode = codecs.utf_8_decode`); a value that wraps the method without\n"
+    "  calling it (`self.m = functools.lru_cache()(self.m)`, `self.m = wrap(self.m)`);\n"
+    "  `functools.partial(...)`; a parameter annotated `Callable`; a value assigned only\n"
+    "  under `if value is not None:` (the method is the fallback, as in\n"
+    "  `json.JSONEncoder.default`); an assignment inside a setter named `set_m`; and a private\n"
+    "  method (`_m`, `__m`) replaced by anything but evident data (a class swapping its own\n"
+    "  hook, `self._parse = breaker`). `self._m = None`, `self._m = 0` and `self._m = flag`\n"
+    "  where `flag=True` or `flag: bool` is a parameter are still flagged.\n"
+    "- A name bound last in the class by something other than a method (`m = None`,\n"
+    "  `m = property(...)`), special names (`__call__`, ...: Python looks them up on the\n"
+    "  type), and classes whose hierarchy in the file defines `__setattr__` (the assignment\n"
+    "  may never reach the instance's `__dict__`; `object.__setattr__` is still checked).\n"
+    "- `self.m: T` without a value (an annotation assigns nothing).\n"
+    "\n"
+    "## References\n"
+    "- Python language reference, \"Invoking Descriptors\" (instance dictionaries take\n"
+    "  precedence over non-data descriptors such as functions)\n"
+    "- Python tutorial, \"Random Remarks\" in \"Classes\" (data attributes override method\n"
+    "  attributes with the same name)\n";
+
+/* What a name bound in a class body is. */
+typedef enum binding_kind {
+  BINDING_METHOD,
+  BINDING_CLASSMETHOD,
+  BINDING_STATICMETHOD,
+  BINDING_OTHER, /* data, a property or another exempt descriptor, a nested class */
+} binding_kind;
+
+typedef struct binding {
+  uint32_t class_index;
+  binding_kind kind;
+  TSNode name_node; /* where the name is bound (the def's name, or the assigned name) */
+} binding;
+
+/* A scope key: 0 is the module, otherwise the start byte of a frame's node + 1. */
+typedef uint32_t scope_key;
+
+typedef struct class_record {
+  TSNode node;
+  const char *name;
+  uint32_t name_length;
+  scope_key scope;   /* where the class statement runs */
+  scope_key *lookup; /* scopes its bases are looked up in, innermost first (arena) */
+  uint32_t lookup_count;
+  int64_t previous_same_name; /* the previous class of this name in the same scope, or -1 */
+  /* Resolved at file_end. */
+  int resolved;
+  uint32_t *bases; /* arena */
+  uint32_t base_count;
+  uint32_t *order; /* the class and its ancestors in resolution order (arena) */
+  uint32_t order_count;
+} class_record;
+
+typedef struct candidate {
+  TSNode target;    /* the attribute's name, or the setattr string */
+  const char *name; /* into the source */
+  uint32_t length;
+  int64_t class_index;     /* the instance's class, or -1 when class_expression says */
+  TSNode class_expression; /* obj = C(...): the C */
+  int64_t mangling_class;  /* the class whose name mangles `self.__m` here, or -1 */
+  TSNode value;            /* the value assigned to this target, when known */
+  int bypasses_setattr;    /* object.__setattr__(self, ...) */
+  int deliberate;          /* the value is a callable replacement, decided during the walk */
+  int evident_data;        /* the value is a literal, display, comprehension or operator */
+  TSNode value_method;     /* `self.other`: the value is a method of the instance if `other` is one */
+  TSNode value_name;       /* a bare name that is not a parameter: a function if the module defs it */
+} candidate;
+
+/* A map from (owner, name) to an index, open addressing; names point into the source. */
+typedef struct map_slot {
+  const char *name;
+  uint32_t length;
+  uint32_t owner;
+  uint32_t value;
+} map_slot;
+
+typedef struct name_map {
+  map_slot *slots;
+  size_t capacity, count;
+} name_map;
+
+typedef struct pf002_state {
+  class_record *classes;
+  size_t class_count, class_capacity;
+  binding *bindings;
+  size_t binding_count, binding_capacity;
+  candidate *candidates;
+  size_t candidate_count, candidate_capacity;
+  name_map class_names;    /* (scope, class name) -> last class of that name */
+  name_map class_bindings; /* (class index, name) -> last binding */
+  name_map module_objects; /* (0, name) -> index into object_classes + 1, or 0 when rebound */
+  TSNode *object_classes;  /* the C of module-level `name = C(...)` */
+  size_t object_count, object_capacity;
+  name_map functions; /* (scope, name) of every def, by the scope its statement runs in */
+} pf002_state;
+
+/* pf_node_kind that accepts a null node (a missing field), as PF_KIND_OTHER. */
+static pf_kind kind_of(TSNode node) { return ts_node_is_null(node) ? PF_KIND_OTHER : pf_node_kind(node); }
+
+/* ---- the name map ---- */
+
+static uint32_t hash_name(uint32_t owner, const char *name, uint32_t length) {
+  uint32_t hash = 2166136261u ^ owner;
+  for (uint32_t i = 0; i < length; i++)
+    hash = (hash ^ (unsigned char)name[i]) * 16777619u;
+  return hash;
+}
+
+static map_slot *map_slot_for(const name_map *map, uint32_t owner, const char *name, uint32_t length) {
+  size_t mask = map->capacity - 1;
+  for (size_t i = hash_name(owner, name, length) & mask;; i = (i + 1) & mask) {
+    map_slot *slot = &map->slots[i];
+    if (!slot->name ||
+        (slot->owner == owner && slot->length == length && memcmp(slot->name, name, length) == 0))
+      return slot;
+  }
+}
+
+static uint32_t *map_find(const name_map *map, uint32_t owner, const char *name, uint32_t length) {
+  if (!map->capacity)
+    return NULL;
+  map_slot *slot = map_slot_for(map, owner, name, length);
+  return slot->name ? &slot->value : NULL;
+}
+
+static void map_put(name_map *map, uint32_t owner, const char *name, uint32_t length, uint32_t value) {
+  if ((map->count + 1) * 2 > map->capacity) {
+    name_map bigger = {pf_xcalloc(map->capacity ? map->capacity * 2 : 64, sizeof(map_slot)),
+                       map->capacity ? map->capacity * 2 : 64, 0};
+    for (size_t i = 0; i < map->capacity; i++)
+      if (map->slots[i].name)
+        *map_slot_for(&bigger, map->slots[i].owner, map->slots[i].name, map->slots[i].length) = map->slots[i];
+    bigger.count = map->count;
+    free(map->slots);
+    *map = bigger;
+  }
+  map_slot *slot = map_slot_for(map, owner, name, length);
+  if (!slot->name) {
+    map->count++;
+    slot->name = name;
+    slot->length = length;
+    slot->owner = owner;
+  }
+  slot->value = value;
+}
+
+/* ---- small helpers ---- */
+
+static int is_dunder(const char *name, uint32_t length) {
+  return length > 4 && name[0] == '_' && name[1] == '_' && name[length - 1] == '_' && name[length - 2] == '_';
+}
+
+static int text_equals(const char *a, uint32_t a_length, const char *b, uint32_t b_length) {
+  return a_length == b_length && memcmp(a, b, a_length) == 0;
+}
+
+static scope_key key_of_frame(const pf_frame *frame) {
+  return frame ? ts_node_start_byte(frame->node) + 1 : 0;
+}
+
+static scope_key current_scope(const pf_context *ctx) { return key_of_frame(pf_enclosing_frame(ctx)); }
+
+/* The name a parameter binds (an identifier node), or a null node (separators). */
+static TSNode parameter_name(TSNode parameter) {
+  TSNode null_node = {0};
+  switch (kind_of(parameter)) {
+  case PF_KIND_IDENTIFIER:
+    return parameter;
+  case PF_KIND_DEFAULT_PARAMETER:
+  case PF_KIND_TYPED_DEFAULT_PARAMETER:
+    return pf_child(parameter, pf_field.NAME);
+  case PF_KIND_TYPED_PARAMETER:
+  case PF_KIND_LIST_SPLAT_PATTERN:
+  case PF_KIND_DICTIONARY_SPLAT_PATTERN: {
+    TSNode inner = ts_node_named_child_count(parameter) ? ts_node_named_child(parameter, 0) : null_node;
+    /* typed_parameter wraps *args: T and **kwargs: T in a splat pattern */
+    if (!ts_node_is_null(inner) && kind_of(inner) != PF_KIND_IDENTIFIER)
+      inner = ts_node_named_child_count(inner) ? ts_node_named_child(inner, 0) : null_node;
+    return kind_of(inner) == PF_KIND_IDENTIFIER ? inner : null_node;
+  }
+  default:
+    return null_node;
+  }
+}
+
+/* The instance parameter of a positional first parameter: `self` in `def f(self, ...)`,
+ * not `args` in `def f(*args)`. */
+static TSNode first_positional_parameter(TSNode function) {
+  TSNode null_node = {0};
+  TSNode parameters = pf_child(function, pf_field.PARAMETERS);
+  if (ts_node_is_null(parameters) || ts_node_named_child_count(parameters) == 0)
+    return null_node;
+  TSNode first = ts_node_named_child(parameters, 0);
+  pf_kind kind = kind_of(first);
+  if (kind == PF_KIND_TYPED_PARAMETER && ts_node_named_child_count(first) &&
+      kind_of(ts_node_named_child(first, 0)) != PF_KIND_IDENTIFIER)
+    return null_node; /* *args: T */
+  if (kind != PF_KIND_IDENTIFIER && kind != PF_KIND_DEFAULT_PARAMETER && kind != PF_KIND_TYPED_PARAMETER &&
+      kind != PF_KIND_TYPED_DEFAULT_PARAMETER)
+    return null_node;
+  return parameter_name(first);
+}
+
+static int parameters_bind(const pf_context *ctx, TSNode function, const char *name, uint32_t length) {
+  TSNode parameters = pf_child(function, pf_field.PARAMETERS);
+  if (ts_node_is_null(parameters))
+    return 0;
+  uint32_t count = ts_node_named_child_count(parameters);
+  for (uint32_t i = 0; i < count; i++) {
+    TSNode bound = parameter_name(ts_node_named_child(parameters, i));
+    uint32_t bound_length;
+    if (!ts_node_is_null(bound)) {
+      const char *text = pf_node_text(ctx, bound, &bound_length);
+      if (text_equals(text, bound_length, name, length))
+        return 1;
+    }
+  }
+  return 0;
+}
+
+/* Decorator names (the last dotted segment) that make a method something an instance
+ * attribute may legitimately replace or that assignment does not reach. Besides these,
+ * any name ending in "property" counts. */
+static const char *const exempt_decorators[] = {
+    "setter", "getter", "deleter", "DynamicClassAttribute", "reify", "cache_readonly", "declared_attr", NULL,
+};
+
+static int ends_with_property(const char *name) {
+  size_t length = strlen(name);
+  if (length < 8)
+    return 0;
+  const char *tail = name + length - 8;
+  return (tail[0] == 'p' || tail[0] == 'P') && strcmp(tail + 1, "roperty") == 0;
+}
+
+static int exempt_callable(const char *last_segment) {
+  if (ends_with_property(last_segment))
+    return 1;
+  for (size_t i = 0; exempt_decorators[i]; i++)
+    if (strcmp(last_segment, exempt_decorators[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/* The last dotted segment of a decorator or callee (`functools.cached_property` ->
+ * `cached_property`), written into `out`; "" when it is not a dotted name. */
+static const char *last_segment(const pf_context *ctx, TSNode expression, char *out, size_t size) {
+  if (kind_of(expression) == PF_KIND_CALL)
+    expression = pf_child(expression, pf_field.FUNCTION);
+  if (ts_node_is_null(expression) ||
+      pf_qualified_name(ctx->imports, ctx->source, expression, out, size) != 0) {
+    out[0] = '\0';
+    return out;
+  }
+  const char *dot = strrchr(out, '.');
+  return dot ? dot + 1 : out;
+}
+
+/* The kind of a def in a class body, from its decorators and name. `parent` is the node the
+ * function_definition hangs from (a decorated_definition when it has decorators). */
+static binding_kind method_kind(const pf_context *ctx, TSNode function, TSNode parent) {
+  binding_kind kind = BINDING_METHOD;
+  TSNode name = pf_child(function, pf_field.NAME);
+  if (!ts_node_is_null(name) && pf_node_text_is(ctx, name, "__new__"))
+    kind = BINDING_STATICMETHOD;
+  else if (!ts_node_is_null(name) && (pf_node_text_is(ctx, name, "__init_subclass__") ||
+                                      pf_node_text_is(ctx, name, "__class_getitem__")))
+    kind = BINDING_CLASSMETHOD;
+  if (ts_node_is_null(parent) || kind_of(parent) != PF_KIND_DECORATED_DEFINITION)
+    return kind;
+  uint32_t count = ts_node_named_child_count(parent);
+  for (uint32_t i = 0; i < count; i++) {
+    TSNode decorator = ts_node_named_child(parent, i);
+    if (kind_of(decorator) != PF_KIND_DECORATOR || ts_node_named_child_count(decorator) == 0)
+      continue;
+    char buffer[256];
+    const char *last = last_segment(ctx, ts_node_named_child(decorator, 0), buffer, sizeof(buffer));
+    if (exempt_callable(last))
+      return BINDING_OTHER;
+    if (strcmp(last, "classmethod") == 0)
+      kind = BINDING_CLASSMETHOD;
+    else if (strcmp(last, "staticmethod") == 0)
+      kind = BINDING_STATICMETHOD;
+  }
+  return kind;
+}
+
+/* ---- collecting ---- */
+
+static void add_binding(pf002_state *state, uint32_t class_index, const char *name, uint32_t length,
+                        TSNode name_node, binding_kind kind) {
+  pf_grow((void **)&state->bindings, &state->binding_capacity, state->binding_count + 1, sizeof(binding));
+  binding *entry = &state->bindings[state->binding_count];
+  entry->class_index = class_index;
+  entry->kind = kind;
+  entry->name_node = name_node;
+  map_put(&state->class_bindings, class_index, name, length, (uint32_t)state->binding_count);
+  state->binding_count++;
+}
+
+static void add_named_binding(const pf_context *ctx, pf002_state *state, uint32_t class_index,
+                              TSNode name_node, binding_kind kind) {
+  uint32_t length;
+  const char *name = pf_node_text(ctx, name_node, &length);
+  add_binding(state, class_index, name, length, name_node, kind);
+}
+
+/* The index of the class record for a class frame (classes are recorded as the walk
+ * enters them, so a frame's class is always known), or -1. */
+static int64_t class_of_frame(const pf002_state *state, const pf_frame *frame) {
+  uint32_t start = ts_node_start_byte(frame->node);
+  /* Classes are recorded in source order: binary search by start byte. */
+  size_t low = 0, high = state->class_count;
+  while (low < high) {
+    size_t middle = (low + high) / 2;
+    uint32_t middle_start = ts_node_start_byte(state->classes[middle].node);
+    if (middle_start == start)
+      return (int64_t)middle;
+    if (middle_start < start)
+      low = middle + 1;
+    else
+      high = middle;
+  }
+  return -1;
+}
+
+static void visit_class(pf_context *ctx, TSNode node, pf002_state *state) {
+  TSNode name = pf_child(node, pf_field.NAME);
+  if (ts_node_is_null(name))
+    return;
+  const pf_frame *enclosing = pf_enclosing_frame(ctx);
+  if (enclosing && enclosing->kind == PF_KIND_CLASS_DEFINITION) {
+    int64_t outer = class_of_frame(state, enclosing);
+    if (outer >= 0)
+      add_named_binding(ctx, state, (uint32_t)outer, name, BINDING_OTHER);
+  }
+  pf_grow((void **)&state->classes, &state->class_capacity, state->class_count + 1, sizeof(class_record));
+  class_record *record = &state->classes[state->class_count];
+  memset(record, 0, sizeof(*record));
+  record->node = node;
+  record->name = pf_node_text(ctx, name, &record->name_length);
+  record->scope = current_scope(ctx);
+  /* Bases are evaluated where the class statement runs, which sees that scope, then the
+   * enclosing function scopes (not class bodies), then the module. */
+  record->lookup = pf_arena_alloc(ctx->arena, ((size_t)ctx->frame_count + 1) * sizeof(scope_key));
+  record->lookup[record->lookup_count++] = record->scope;
+  for (uint32_t f = ctx->frame_count; f-- > 1;) {
+    const pf_frame *frame = &ctx->frames[f - 1];
+    if (frame->kind != PF_KIND_CLASS_DEFINITION)
+      record->lookup[record->lookup_count++] = key_of_frame(frame);
+  }
+  if (record->scope != 0)
+    record->lookup[record->lookup_count++] = 0;
+  uint32_t *previous = map_find(&state->class_names, record->scope, record->name, record->name_length);
+  record->previous_same_name = previous ? (int64_t)*previous : -1;
+  map_put(&state->class_names, record->scope, record->name, record->name_length,
+          (uint32_t)state->class_count);
+  state->class_count++;
+}
+
+static void visit_function(pf_context *ctx, TSNode node, pf002_state *state) {
+  const pf_frame *enclosing = pf_enclosing_frame(ctx);
+  TSNode name = pf_child(node, pf_field.NAME);
+  if (!ts_node_is_null(name) && (!enclosing || enclosing->kind != PF_KIND_CLASS_DEFINITION)) {
+    uint32_t length;
+    const char *text = pf_node_text(ctx, name, &length);
+    map_put(&state->functions, current_scope(ctx), text, length, 1);
+  }
+  if (!enclosing || enclosing->kind != PF_KIND_CLASS_DEFINITION)
+    return;
+  int64_t class_index = class_of_frame(state, enclosing);
+  if (ts_node_is_null(name) || class_index < 0)
+    return;
+  add_named_binding(ctx, state, (uint32_t)class_index, name, method_kind(ctx, node, pf_parent(ctx)));
+}
+
+/* What `object` (an identifier) names where it is used: the instance of a class (returns
+ * the class index), or something else (-1). Walks the enclosing scopes outwards, as Python
+ * resolves a free name: class bodies are skipped, a function's parameters bind. */
+static int64_t instance_class_of(const pf_context *ctx, const pf002_state *state, TSNode object) {
+  uint32_t length;
+  const char *name = pf_node_text(ctx, object, &length);
+  for (uint32_t f = ctx->frame_count; f-- > 0;) {
+    const pf_frame *frame = &ctx->frames[f];
+    if (frame->kind == PF_KIND_CLASS_DEFINITION)
+      continue;
+    if (frame->kind == PF_KIND_FUNCTION_DEFINITION && f > 0 &&
+        ctx->frames[f - 1].kind == PF_KIND_CLASS_DEFINITION) {
+      TSNode first = first_positional_parameter(frame->node);
+      uint32_t first_length;
+      if (!ts_node_is_null(first)) {
+        const char *first_text = pf_node_text(ctx, first, &first_length);
+        if (text_equals(first_text, first_length, name, length)) {
+          binding_kind kind = method_kind(ctx, frame->node, ctx->nodes[frame->depth - 1]);
+          if (kind == BINDING_CLASSMETHOD || kind == BINDING_STATICMETHOD)
+            return -1;
+          return class_of_frame(state, &ctx->frames[f - 1]);
+        }
+      }
+    }
+    if (parameters_bind(ctx, frame->node, name, length))
+      return -1;
+  }
+  return -1;
+}
+
+/* Builtins that are functions or classes: `self.m = id` replaces a method by a callable. */
+static const char *const builtin_callables[] = {
+    "abs",     "all",  "any",    "ascii",     "bin",    "bool",     "bytes",      "callable",   "chr",
+    "dict",    "dir",  "divmod", "enumerate", "filter", "float",    "format",     "frozenset",  "getattr",
+    "hasattr", "hash", "hex",    "id",        "input",  "int",      "isinstance", "issubclass", "iter",
+    "len",     "list", "map",    "max",       "min",    "next",     "object",     "oct",        "open",
+    "ord",     "pow",  "print",  "range",     "repr",   "reversed", "round",      "set",        "setattr",
+    "sorted",  "str",  "sum",    "tuple",     "type",   "vars",     "zip",        NULL,
+};
+
+/* Calls whose result is a callable (last dotted segment). */
+static const char *const callable_factories[] = {"partial", "partialmethod", "MethodType", NULL};
+
+/* Whether `name` equals `target` once leading underscores are stripped from both
+ * (`self._flush = self.stdout.flush`). */
+static int same_name_but_underscores(const char *name, uint32_t length, const char *target,
+                                     uint32_t target_length) {
+  while (length && *name == '_')
+    name++, length--;
+  while (target_length && *target == '_')
+    target++, target_length--;
+  return length && text_equals(name, length, target, target_length);
+}
+
+/* The parameter node that binds `name` where the walk is (innermost function or lambda
+ * first, class bodies skipped), or a null node. */
+static TSNode binding_parameter(const pf_context *ctx, const char *name, uint32_t length) {
+  TSNode null_node = {0};
+  for (uint32_t f = ctx->frame_count; f-- > 0;) {
+    const pf_frame *frame = &ctx->frames[f];
+    if (frame->kind == PF_KIND_CLASS_DEFINITION)
+      continue;
+    TSNode parameters = pf_child(frame->node, pf_field.PARAMETERS);
+    uint32_t count = ts_node_is_null(parameters) ? 0 : ts_node_named_child_count(parameters);
+    for (uint32_t i = 0; i < count; i++) {
+      TSNode parameter = ts_node_named_child(parameters, i);
+      TSNode bound = parameter_name(parameter);
+      uint32_t bound_length;
+      if (ts_node_is_null(bound))
+        continue;
+      const char *text = pf_node_text(ctx, bound, &bound_length);
+      if (text_equals(text, bound_length, name, length))
+        return parameter;
+    }
+  }
+  return null_node;
+}
+
+/* Whether the statement being visited (an assignment or a call) sits directly in the body of
+ * `if NAME is not None:`, NAME being the value: the attribute replaces the method only when
+ * a replacement is given, so the method is the fallback (json.JSONEncoder's `default`). */
+static int guarded_by_not_none(const pf_context *ctx, TSNode value) {
+  if (ctx->depth < 3 || kind_of(value) != PF_KIND_IDENTIFIER)
+    return 0;
+  uint32_t d = ctx->depth;
+  while (d > 0 && kind_of(ctx->nodes[d - 1]) == PF_KIND_ASSIGNMENT)
+    d--; /* a = self.m = value */
+  if (d < 3 || kind_of(ctx->nodes[d - 1]) != PF_KIND_EXPRESSION_STATEMENT ||
+      kind_of(ctx->nodes[d - 2]) != PF_KIND_BLOCK || kind_of(ctx->nodes[d - 3]) != PF_KIND_IF_STATEMENT ||
+      ctx->fields[d - 2] != pf_field.CONSEQUENCE)
+    return 0;
+  TSNode condition = ts_node_named_child(ctx->nodes[d - 3], 0);
+  if (kind_of(condition) != PF_KIND_COMPARISON_OPERATOR || ts_node_named_child_count(condition) != 2)
+    return 0;
+  TSNode left = ts_node_named_child(condition, 0), right = ts_node_named_child(condition, 1);
+  uint32_t left_length, value_length;
+  const char *left_text = pf_node_text(ctx, left, &left_length);
+  const char *value_text = pf_node_text(ctx, value, &value_length);
+  if (kind_of(left) != PF_KIND_IDENTIFIER || kind_of(right) != PF_KIND_NONE ||
+      !text_equals(left_text, left_length, value_text, value_length))
+    return 0;
+  /* The operator between them must be `is not`. */
+  const char *text = ctx->source->text;
+  uint32_t i = ts_node_end_byte(left), end = ts_node_start_byte(right);
+  char words[16];
+  size_t used = 0;
+  for (; i < end && used + 1 < sizeof(words); i++)
+    if (text[i] != ' ' && text[i] != '\t' && text[i] != '\\' && text[i] != '\n' && text[i] != '\r')
+      words[used++] = text[i];
+  words[used] = '\0';
+  return i == end && strcmp(words, "isnot") == 0;
+}
+
+/* Whether the walk is inside a method named `set_m` or `setM` (a setter whose job is to
+ * replace `m`: idlelib's `set_close_hook`). */
+static int inside_setter_of(const pf_context *ctx, const char *name, uint32_t length) {
+  for (uint32_t f = ctx->frame_count; f-- > 0;) {
+    const pf_frame *frame = &ctx->frames[f];
+    if (frame->kind != PF_KIND_FUNCTION_DEFINITION)
+      continue;
+    TSNode function_name = pf_child(frame->node, pf_field.NAME);
+    if (ts_node_is_null(function_name))
+      return 0;
+    uint32_t function_length;
+    const char *text = pf_node_text(ctx, function_name, &function_length);
+    /* compare "set" + name with the function's name, ignoring case and underscores */
+    char expected[160], actual[160];
+    size_t e = 0, a = 0;
+    const char *prefix = "set";
+    for (size_t i = 0; prefix[i]; i++)
+      expected[e++] = prefix[i];
+    for (uint32_t i = 0; i < length && e + 1 < sizeof(expected); i++)
+      if (name[i] != '_')
+        expected[e++] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+    for (uint32_t i = 0; i < function_length && a + 1 < sizeof(actual); i++)
+      if (text[i] != '_')
+        actual[a++] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] - 'A' + 'a' : text[i]);
+    return e == a && memcmp(expected, actual, e) == 0;
+  }
+  return 0;
+}
+
+/* Values that can only be data: literals, displays, comprehensions, operators. */
+static int is_evident_data(pf_kind kind) {
+  switch (kind) {
+  case PF_KIND_INTEGER:
+  case PF_KIND_FLOAT:
+  case PF_KIND_STRING:
+  case PF_KIND_CONCATENATED_STRING:
+  case PF_KIND_TRUE:
+  case PF_KIND_FALSE:
+  case PF_KIND_NONE:
+  case PF_KIND_ELLIPSIS:
+  case PF_KIND_LIST:
+  case PF_KIND_DICTIONARY:
+  case PF_KIND_SET:
+  case PF_KIND_TUPLE:
+  case PF_KIND_EXPRESSION_LIST:
+  case PF_KIND_LIST_COMPREHENSION:
+  case PF_KIND_DICTIONARY_COMPREHENSION:
+  case PF_KIND_SET_COMPREHENSION:
+  case PF_KIND_GENERATOR_EXPRESSION:
+  case PF_KIND_BINARY_OPERATOR:
+  case PF_KIND_UNARY_OPERATOR:
+  case PF_KIND_COMPARISON_OPERATOR:
+  case PF_KIND_NOT_OPERATOR:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
+/* Whether an annotation is a builtin data type (`bool`, `int`, `str`, `list[int]`, ...). */
+static int names_data_type(const pf_context *ctx, TSNode annotation) {
+  static const char *const data_types[] = {"bool", "int",  "float", "complex", "str",       "bytes",
+                                           "list", "dict", "set",   "tuple",   "frozenset", NULL};
+  TSNode type = annotation;
+  if (kind_of(type) == PF_KIND_TYPE && ts_node_named_child_count(type) == 1)
+    type = ts_node_named_child(type, 0);
+  if (kind_of(type) == PF_KIND_GENERIC_TYPE || kind_of(type) == PF_KIND_SUBSCRIPT)
+    type = kind_of(type) == PF_KIND_SUBSCRIPT ? pf_child(type, pf_field.VALUE) : ts_node_named_child(type, 0);
+  if (kind_of(type) != PF_KIND_IDENTIFIER)
+    return 0;
+  for (size_t i = 0; data_types[i]; i++)
+    if (pf_node_text_is(ctx, type, data_types[i]))
+      return 1;
+  return 0;
+}
+
+/* Classifies the value assigned to `object.name` during the walk: sets `deliberate` when it
+ * is clearly a callable meant to replace the method, or notes what file_end must check. */
+static void classify_value(const pf_context *ctx, const pf002_state *state, candidate *entry, TSNode object) {
+  TSNode value = pf_unparenthesize(entry->value);
+  if (ts_node_is_null(value))
+    return;
+  pf_kind kind = kind_of(value);
+  if (is_evident_data(kind)) {
+    entry->evident_data = 1;
+    return;
+  }
+  if (kind == PF_KIND_LAMBDA) {
+    entry->deliberate = 1;
+    return;
+  }
+  if (kind == PF_KIND_ATTRIBUTE) {
+    TSNode owner = pf_unparenthesize(pf_child(value, pf_field.OBJECT));
+    TSNode attribute = pf_child(value, pf_field.ATTRIBUTE);
+    if (ts_node_is_null(owner) || ts_node_is_null(attribute))
+      return;
+    uint32_t length;
+    const char *text = pf_node_text(ctx, attribute, &length);
+    /* self.m = self.file.m, self._flush = self.stdout.flush: delegation */
+    if (same_name_but_underscores(text, length, entry->name, entry->length)) {
+      entry->deliberate = 1;
+      return;
+    }
+    /* self.decode = codecs.utf_16_le_decode: a module's function named for the method */
+    if (kind_of(owner) == PF_KIND_IDENTIFIER) {
+      uint32_t owner_length;
+      const char *owner_text = pf_node_text(ctx, owner, &owner_length);
+      if (pf_imports_lookup(ctx->imports, owner_text, owner_length) && length > entry->length &&
+          text[length - entry->length - 1] == '_' &&
+          memcmp(text + length - entry->length, entry->name, entry->length) == 0) {
+        entry->deliberate = 1;
+        return;
+      }
+      uint32_t object_length;
+      const char *object_text = pf_node_text(ctx, object, &object_length);
+      if (text_equals(owner_text, owner_length, object_text, object_length)) {
+        if (is_dunder(text, length))
+          entry->deliberate = 1; /* self.hosts = self.__iter__ */
+        else
+          entry->value_method = attribute; /* self.getEvent = self._slurp, if _slurp is a method */
+      }
+    }
+    return;
+  }
+  if (kind == PF_KIND_IDENTIFIER) {
+    uint32_t length;
+    const char *text = pf_node_text(ctx, value, &length);
+    TSNode parameter = binding_parameter(ctx, text, length);
+    if (!ts_node_is_null(parameter)) {
+      /* a parameter annotated as a Callable is a callable */
+      TSNode annotation = pf_child(parameter, pf_field.TYPE);
+      uint32_t annotation_length;
+      const char *annotation_text =
+          ts_node_is_null(annotation) ? NULL : pf_node_text(ctx, annotation, &annotation_length);
+      for (uint32_t i = 0; annotation_text && i + 8 <= annotation_length; i++)
+        if (memcmp(annotation_text + i, "Callable", 8) == 0)
+          entry->deliberate = 1;
+      /* a parameter that defaults to a literal other than None, or is annotated with a
+       * builtin data type, holds data: `def __init__(self, validate=True)` */
+      TSNode default_value = pf_unparenthesize(pf_child(parameter, pf_field.VALUE));
+      if (!ts_node_is_null(default_value) && kind_of(default_value) != PF_KIND_NONE &&
+          is_evident_data(kind_of(default_value)))
+        entry->evident_data = 1;
+      if (!ts_node_is_null(annotation) && names_data_type(ctx, annotation))
+        entry->evident_data = 1;
+      return;
+    }
+    /* a function defined in an enclosing function, before this line */
+    for (uint32_t f = ctx->frame_count; f-- > 0;) {
+      if (ctx->frames[f].kind != PF_KIND_CLASS_DEFINITION &&
+          map_find(&state->functions, key_of_frame(&ctx->frames[f]), text, length)) {
+        entry->deliberate = 1;
+        return;
+      }
+    }
+    for (size_t i = 0; builtin_callables[i]; i++)
+      if (text_equals(text, length, builtin_callables[i], (uint32_t)strlen(builtin_callables[i]))) {
+        entry->deliberate = 1;
+        return;
+      }
+    entry->value_name = value;
+    return;
+  }
+  if (kind == PF_KIND_CALL) {
+    char buffer[256];
+    const char *last = last_segment(ctx, value, buffer, sizeof(buffer));
+    for (size_t i = 0; callable_factories[i]; i++)
+      if (strcmp(last, callable_factories[i]) == 0)
+        entry->deliberate = 1;
+  }
+}
+
+static void add_candidate(pf_context *ctx, pf002_state *state, TSNode object, TSNode target, const char *name,
+                          uint32_t length, TSNode value, int through_string, int bypasses_setattr) {
+  if (is_dunder(name, length) || kind_of(object) != PF_KIND_IDENTIFIER)
+    return;
+  int64_t class_index = instance_class_of(ctx, state, object);
+  TSNode class_expression = {0};
+  if (class_index < 0) {
+    if (ctx->frame_count != 0)
+      return;
+    uint32_t object_length;
+    const char *object_name = pf_node_text(ctx, object, &object_length);
+    uint32_t *entry = map_find(&state->module_objects, 0, object_name, object_length);
+    if (!entry || *entry == 0)
+      return;
+    class_expression = state->object_classes[*entry - 1];
+  }
+  /* `self.__m` is mangled with the name of the class it is written in; a string is not. */
+  int64_t mangling_class = -1;
+  if (length > 2 && name[0] == '_' && name[1] == '_') {
+    if (through_string)
+      return;
+    for (uint32_t f = ctx->frame_count; f-- > 0 && mangling_class < 0;)
+      if (ctx->frames[f].kind == PF_KIND_CLASS_DEFINITION)
+        mangling_class = class_of_frame(state, &ctx->frames[f]);
+    if (mangling_class < 0)
+      return;
+  }
+  pf_grow((void **)&state->candidates, &state->candidate_capacity, state->candidate_count + 1,
+          sizeof(candidate));
+  candidate *entry = &state->candidates[state->candidate_count++];
+  memset(entry, 0, sizeof(*entry));
+  entry->target = target;
+  entry->name = name;
+  entry->length = length;
+  entry->class_index = class_index;
+  entry->class_expression = class_expression;
+  entry->mangling_class = mangling_class;
+  entry->value = value;
+  entry->bypasses_setattr = bypasses_setattr;
+  classify_value(ctx, state, entry, object);
+  /* A class replacing its own private hook per instance (`self._parse = breaker`) does so
+   * on purpose, unless the value can only be data. */
+  if (name[0] == '_' && !entry->evident_data)
+    entry->deliberate = 1;
+  if (!entry->deliberate &&
+      (guarded_by_not_none(ctx, pf_unparenthesize(value)) || inside_setter_of(ctx, name, length)))
+    entry->deliberate = 1;
+}
+
+/* The value an assignment finally assigns: `c` in `a = b = c`. */
+static TSNode final_value(TSNode assignment) {
+  TSNode value = pf_child(assignment, pf_field.RIGHT);
+  for (int guard = 0; guard < 10000 && kind_of(value) == PF_KIND_ASSIGNMENT; guard++)
+    value = pf_child(value, pf_field.RIGHT);
+  return value;
+}
+
+/* Module-level tracking of `name = C(...)`: records or forgets what `name` holds. */
+static void track_module_name(pf_context *ctx, pf002_state *state, TSNode name, TSNode value) {
+  uint32_t length;
+  const char *text = pf_node_text(ctx, name, &length);
+  TSNode callee = {0};
+  value = pf_unparenthesize(value);
+  if (!ts_node_is_null(value) && kind_of(value) == PF_KIND_CALL) {
+    TSNode function = pf_child(value, pf_field.FUNCTION);
+    pf_kind kind = kind_of(function);
+    if (kind == PF_KIND_IDENTIFIER || kind == PF_KIND_ATTRIBUTE)
+      callee = function;
+  }
+  if (ts_node_is_null(callee)) {
+    uint32_t *entry = map_find(&state->module_objects, 0, text, length);
+    if (entry)
+      *entry = 0;
+    return;
+  }
+  pf_grow((void **)&state->object_classes, &state->object_capacity, state->object_count + 1, sizeof(TSNode));
+  state->object_classes[state->object_count++] = callee;
+  map_put(&state->module_objects, 0, text, length, (uint32_t)state->object_count);
+}
+
+enum { MAX_TARGET_NAMES = 64 };
+
+/* The names a target binds (identifiers inside patterns), at most MAX_TARGET_NAMES. */
+static size_t target_names(TSNode target, TSNode *names) {
+  TSNode pending[MAX_TARGET_NAMES];
+  size_t count = 0, found = 0;
+  if (ts_node_is_null(target))
+    return 0;
+  pending[count++] = target;
+  while (count && found < MAX_TARGET_NAMES) {
+    TSNode node = pending[--count];
+    pf_kind kind = kind_of(node);
+    if (kind == PF_KIND_IDENTIFIER) {
+      names[found++] = node;
+      continue;
+    }
+    if (kind != PF_KIND_PATTERN_LIST && kind != PF_KIND_TUPLE_PATTERN && kind != PF_KIND_LIST_PATTERN &&
+        kind != PF_KIND_LIST_SPLAT_PATTERN && kind != PF_KIND_PARENTHESIZED_EXPRESSION &&
+        kind != PF_KIND_EXPRESSION_LIST && kind != PF_KIND_TUPLE && kind != PF_KIND_LIST &&
+        kind != PF_KIND_LIST_SPLAT)
+      continue;
+    uint32_t children = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < children && count < MAX_TARGET_NAMES; i++)
+      pending[count++] = ts_node_named_child(node, i);
+  }
+  return found;
+}
+
+/* Forgets every module-level name bound inside a target. */
+static void forget_targets(pf_context *ctx, pf002_state *state, TSNode target) {
+  if (ctx->frame_count != 0 || !state->module_objects.count)
+    return;
+  TSNode names[MAX_TARGET_NAMES];
+  size_t count = target_names(target, names);
+  for (size_t i = 0; i < count; i++) {
+    uint32_t length;
+    const char *text = pf_node_text(ctx, names[i], &length);
+    uint32_t *entry = map_find(&state->module_objects, 0, text, length);
+    if (entry)
+      *entry = 0;
+  }
+}
+
+/* Binds every name inside a class-level unpacking target as data. */
+static void each_class_level_name(const pf_context *ctx, pf002_state *state, uint32_t class_index,
+                                  TSNode target) {
+  TSNode names[MAX_TARGET_NAMES];
+  size_t count = target_names(target, names);
+  for (size_t i = 0; i < count; i++)
+    add_named_binding(ctx, state, class_index, names[i], BINDING_OTHER);
+}
+
+/* The kind of a class-level `name = value`. */
+static binding_kind class_level_kind(pf_context *ctx, pf002_state *state, uint32_t class_index,
+                                     TSNode value) {
+  value = pf_unparenthesize(value);
+  pf_kind kind = kind_of(value);
+  if (kind == PF_KIND_LAMBDA)
+    return BINDING_METHOD;
+  if (kind == PF_KIND_IDENTIFIER) {
+    /* readline = read: an alias of a method bound earlier in the same class */
+    uint32_t length;
+    const char *text = pf_node_text(ctx, value, &length);
+    uint32_t *index = map_find(&state->class_bindings, class_index, text, length);
+    return index ? state->bindings[*index].kind : BINDING_OTHER;
+  }
+  if (kind == PF_KIND_CALL) {
+    TSNode function = pf_child(value, pf_field.FUNCTION);
+    if (pf_is_builtin_callable(ctx, function, "classmethod"))
+      return BINDING_CLASSMETHOD;
+    if (pf_is_builtin_callable(ctx, function, "staticmethod"))
+      return BINDING_STATICMETHOD;
+  }
+  return BINDING_OTHER;
+}
+
+static int is_sequence_pattern(pf_kind kind) {
+  return kind == PF_KIND_PATTERN_LIST || kind == PF_KIND_TUPLE_PATTERN || kind == PF_KIND_LIST_PATTERN ||
+         kind == PF_KIND_EXPRESSION_LIST || kind == PF_KIND_TUPLE || kind == PF_KIND_LIST;
+}
+
+/* Whether a sequence has no starred member, so that its members pair one to one. */
+static int has_no_star(TSNode sequence) {
+  uint32_t count = ts_node_named_child_count(sequence);
+  for (uint32_t i = 0; i < count; i++) {
+    pf_kind kind = kind_of(ts_node_named_child(sequence, i));
+    if (kind == PF_KIND_LIST_SPLAT || kind == PF_KIND_LIST_SPLAT_PATTERN || kind == PF_KIND_COMMENT)
+      return 0;
+  }
+  return 1;
+}
+
+/* Every attribute target inside an assignment target, with the value it receives when the
+ * unpacking pairs targets and values one to one (`self.a, self.m = 1, f`), else a null
+ * value. Iterative: targets can nest. */
+static void each_target(pf_context *ctx, pf002_state *state, TSNode target, TSNode value) {
+  enum { MAX_PENDING = 64 };
+  typedef struct pair {
+    TSNode target, value;
+  } pair;
+  pair pending[MAX_PENDING];
+  size_t count = 0;
+  pending[count++] = (pair){target, value};
+  while (count) {
+    pair current = pending[--count];
+    TSNode node = current.target;
+    pf_kind kind = kind_of(node);
+    if (kind == PF_KIND_ATTRIBUTE) {
+      TSNode object = pf_unparenthesize(pf_child(node, pf_field.OBJECT));
+      TSNode attribute = pf_child(node, pf_field.ATTRIBUTE);
+      if (ts_node_is_null(object) || ts_node_is_null(attribute))
+        continue;
+      uint32_t length;
+      const char *name = pf_node_text(ctx, attribute, &length);
+      add_candidate(ctx, state, object, attribute, name, length, current.value, 0, 0);
+      continue;
+    }
+    if (kind == PF_KIND_PARENTHESIZED_EXPRESSION) {
+      if (ts_node_named_child_count(node) == 1 && count < MAX_PENDING)
+        pending[count++] = (pair){ts_node_named_child(node, 0), current.value};
+      continue;
+    }
+    TSNode null_node = {0};
+    if (kind == PF_KIND_LIST_SPLAT_PATTERN || kind == PF_KIND_LIST_SPLAT) {
+      if (ts_node_named_child_count(node) == 1 && count < MAX_PENDING)
+        pending[count++] = (pair){ts_node_named_child(node, 0), null_node};
+      continue;
+    }
+    if (!is_sequence_pattern(kind))
+      continue;
+    TSNode values = pf_unparenthesize(current.value);
+    uint32_t children = ts_node_named_child_count(node);
+    int paired = !ts_node_is_null(values) && is_sequence_pattern(kind_of(values)) &&
+                 ts_node_named_child_count(values) == children && has_no_star(node) && has_no_star(values);
+    for (uint32_t i = children; i-- > 0;)
+      if (count < MAX_PENDING)
+        pending[count++] =
+            (pair){ts_node_named_child(node, i), paired ? ts_node_named_child(values, i) : null_node};
+  }
+}
+
+static void visit_assignment(pf_context *ctx, TSNode node, pf002_state *state, int augmented) {
+  TSNode left = pf_child(node, pf_field.LEFT);
+  TSNode right = pf_child(node, pf_field.RIGHT);
+  if (ts_node_is_null(left) || ts_node_is_null(right))
+    return; /* `self.m: int` assigns nothing */
+  TSNode value = augmented ? right : final_value(node);
+  each_target(ctx, state, left, value);
+  TSNode plain = pf_unparenthesize(left);
+  const pf_frame *enclosing = pf_enclosing_frame(ctx);
+  if (enclosing && enclosing->kind == PF_KIND_CLASS_DEFINITION && !augmented) {
+    int64_t class_index = class_of_frame(state, enclosing);
+    if (class_index < 0)
+      return;
+    if (kind_of(plain) == PF_KIND_IDENTIFIER)
+      add_named_binding(ctx, state, (uint32_t)class_index, plain,
+                        class_level_kind(ctx, state, (uint32_t)class_index, value));
+    else
+      each_class_level_name(ctx, state, (uint32_t)class_index, left);
+    return;
+  }
+  if (ctx->frame_count == 0) {
+    if (kind_of(plain) == PF_KIND_IDENTIFIER && !augmented)
+      track_module_name(ctx, state, plain, value);
+    else
+      forget_targets(ctx, state, left);
+  }
+}
+
+/* A plain string literal's contents ("m" in setattr(self, "m", v)); NULL otherwise. */
+static const char *string_literal(const pf_context *ctx, TSNode string, uint32_t *length) {
+  if (kind_of(string) != PF_KIND_STRING || ts_node_named_child_count(string) != 3)
+    return NULL;
+  TSNode start = ts_node_named_child(string, 0), content = ts_node_named_child(string, 1),
+         end = ts_node_named_child(string, 2);
+  if (kind_of(start) != PF_KIND_STRING_START || kind_of(content) != PF_KIND_STRING_CONTENT ||
+      kind_of(end) != PF_KIND_STRING_END || ts_node_named_child_count(content) != 0)
+    return NULL;
+  uint32_t prefix_length;
+  const char *prefix = pf_node_text(ctx, start, &prefix_length);
+  for (uint32_t i = 0; i < prefix_length; i++)
+    if (prefix[i] == 'b' || prefix[i] == 'B')
+      return NULL;
+  return pf_node_text(ctx, content, length);
+}
+
+static void visit_call(pf_context *ctx, TSNode node, pf002_state *state) {
+  TSNode function = pf_child(node, pf_field.FUNCTION);
+  pf_kind kind = kind_of(function);
+  int bypasses = 0;
+  if (kind == PF_KIND_IDENTIFIER) {
+    if (!pf_node_text_is(ctx, function, "setattr") || !pf_is_builtin_callable(ctx, function, "setattr"))
+      return;
+  } else if (kind == PF_KIND_ATTRIBUTE) {
+    TSNode object = pf_child(function, pf_field.OBJECT);
+    TSNode attribute = pf_child(function, pf_field.ATTRIBUTE);
+    if (ts_node_is_null(attribute) || !pf_node_text_is(ctx, attribute, "__setattr__") ||
+        !pf_is_builtin_callable(ctx, object, "object"))
+      return;
+    bypasses = 1;
+  } else {
+    return;
+  }
+  TSNode arguments = pf_child(node, pf_field.ARGUMENTS);
+  if (ts_node_is_null(arguments) || kind_of(arguments) != PF_KIND_ARGUMENT_LIST ||
+      ts_node_named_child_count(arguments) != 3)
+    return;
+  TSNode object = pf_unparenthesize(ts_node_named_child(arguments, 0));
+  TSNode string = ts_node_named_child(arguments, 1);
+  uint32_t length;
+  const char *name = string_literal(ctx, string, &length);
+  if (name && length)
+    add_candidate(ctx, state, object, string, name, length, ts_node_named_child(arguments, 2), 1, bypasses);
+}
+
+static void visit(pf_context *ctx, TSNode node, void *opaque) {
+  pf002_state *state = opaque;
+  switch (kind_of(node)) {
+  case PF_KIND_CLASS_DEFINITION:
+    forget_targets(ctx, state, pf_child(node, pf_field.NAME));
+    visit_class(ctx, node, state);
+    break;
+  case PF_KIND_FUNCTION_DEFINITION:
+    forget_targets(ctx, state, pf_child(node, pf_field.NAME));
+    visit_function(ctx, node, state);
+    break;
+  case PF_KIND_ASSIGNMENT:
+    visit_assignment(ctx, node, state, 0);
+    break;
+  case PF_KIND_AUGMENTED_ASSIGNMENT:
+    visit_assignment(ctx, node, state, 1);
+    break;
+  case PF_KIND_CALL:
+    visit_call(ctx, node, state);
+    break;
+  case PF_KIND_FOR_STATEMENT:
+    forget_targets(ctx, state, pf_child(node, pf_field.LEFT));
+    break;
+  case PF_KIND_NAMED_EXPRESSION:
+    forget_targets(ctx, state, pf_child(node, pf_field.NAME));
+    break;
+  case PF_KIND_DELETE_STATEMENT:
+    for (uint32_t i = 0; i < ts_node_named_child_count(node); i++)
+      forget_targets(ctx, state, ts_node_named_child(node, i));
+    break;
+  default:
+    break;
+  }
+}
+
+/* ---- resolving, at file_end ---- */
+
+/* This file's module name for `module.Name` bases: the file name without .py/.pyi, or the
+ * directory's name for __init__.py. Empty for standard input. */
+static void module_name_of(const char *path, char *out, size_t size) {
+  out[0] = '\0';
+  if (!path || strcmp(path, "-") == 0)
+    return;
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  size_t length = strlen(base);
+  const char *dot = strrchr(base, '.');
+  if (dot && (strcmp(dot, ".py") == 0 || strcmp(dot, ".pyi") == 0))
+    length = (size_t)(dot - base);
+  if (length == 8 && strncmp(base, "__init__", 8) == 0) {
+    if (base == path)
+      return;
+    const char *end = base - 1;
+    const char *start = end;
+    while (start > path && start[-1] != '/')
+      start--;
+    base = start;
+    length = (size_t)(end - start);
+  }
+  if (length + 1 > size)
+    return;
+  memcpy(out, base, length);
+  out[length] = '\0';
+}
+
+/* The class named `name` that a reference at byte `position` sees, looking in `lookup`
+ * scopes in order: in the first scope that has one, the last defined before the reference,
+ * else the first defined after it. A class statement's own bases are looked up at the
+ * class's start, so `class Popen(Popen)` finds the earlier Popen, never itself. -1 when
+ * there is none. */
+static int64_t find_class(const pf002_state *state, const scope_key *lookup, uint32_t lookup_count,
+                          const char *name, uint32_t length, uint32_t position) {
+  for (uint32_t s = 0; s < lookup_count; s++) {
+    uint32_t *last = map_find(&state->class_names, lookup[s], name, length);
+    if (!last)
+      continue;
+    int64_t after = -1;
+    for (int64_t index = (int64_t)*last; index >= 0; index = state->classes[index].previous_same_name) {
+      uint32_t start = ts_node_start_byte(state->classes[index].node);
+      if (start < position)
+        return index;
+      if (start > position)
+        after = index;
+    }
+    if (after >= 0)
+      return after;
+  }
+  return -1;
+}
+
+/* Resolves a class expression (`Base`, `module.Base`, `Base[T]`) to a class of this file. */
+static int64_t resolve_class(const pf_context *ctx, const pf002_state *state, TSNode expression,
+                             uint32_t position, const scope_key *lookup, uint32_t lookup_count,
+                             const char *module_name) {
+  expression = pf_unparenthesize(expression);
+  pf_kind kind = kind_of(expression);
+  if (kind == PF_KIND_SUBSCRIPT)
+    expression = pf_child(expression, pf_field.VALUE);
+  else if (kind == PF_KIND_GENERIC_TYPE && ts_node_named_child_count(expression))
+    expression = ts_node_named_child(expression, 0);
+  kind = kind_of(expression);
+  if (kind == PF_KIND_IDENTIFIER) {
+    uint32_t length;
+    const char *name = pf_node_text(ctx, expression, &length);
+    return find_class(state, lookup, lookup_count, name, length, position);
+  }
+  if (kind != PF_KIND_ATTRIBUTE || !module_name[0])
+    return -1;
+  char qualified[256];
+  if (pf_qualified_name(ctx->imports, ctx->source, expression, qualified, sizeof(qualified)) != 0)
+    return -1;
+  char *last_dot = strrchr(qualified, '.');
+  if (!last_dot)
+    return -1;
+  *last_dot = '\0';
+  const char *module_dot = strrchr(qualified, '.');
+  const char *module = module_dot ? module_dot + 1 : qualified;
+  if (strcmp(module, module_name) != 0)
+    return -1;
+  static const scope_key module_scope[] = {0};
+  return find_class(state, module_scope, 1, last_dot + 1, (uint32_t)strlen(last_dot + 1), position);
+}
+
+static void resolve_bases(const pf_context *ctx, pf002_state *state, uint32_t index,
+                          const char *module_name) {
+  class_record *record = &state->classes[index];
+  if (record->resolved)
+    return;
+  record->resolved = 1;
+  TSNode superclasses = pf_child(record->node, pf_field.SUPERCLASSES);
+  if (ts_node_is_null(superclasses))
+    return;
+  uint32_t count = ts_node_named_child_count(superclasses);
+  record->bases = pf_arena_alloc(ctx->arena, (count ? count : 1) * sizeof(uint32_t));
+  for (uint32_t i = 0; i < count; i++) {
+    TSNode base = ts_node_named_child(superclasses, i);
+    pf_kind kind = kind_of(base);
+    if (kind == PF_KIND_KEYWORD_ARGUMENT || kind == PF_KIND_LIST_SPLAT || kind == PF_KIND_DICTIONARY_SPLAT ||
+        kind == PF_KIND_COMMENT)
+      continue;
+    int64_t resolved = resolve_class(ctx, state, base, ts_node_start_byte(record->node), record->lookup,
+                                     record->lookup_count, module_name);
+    if (resolved >= 0 && (uint32_t)resolved != index)
+      record->bases[record->base_count++] = (uint32_t)resolved;
+  }
+}
+
+/* Scratch space for linearize, allocated once per file. */
+enum { MAX_WALK = 4096 };
+
+typedef struct walk_frame {
+  uint32_t class_index, next_base;
+} walk_frame;
+
+typedef struct linearizer {
+  uint32_t walk[MAX_WALK];
+  walk_frame stack[MAX_WALK];
+  unsigned char *on_path; /* per class, all zero between calls */
+  unsigned char *seen;    /* per class, all zero between calls */
+} linearizer;
+
+/* The class and its ancestors in this file, in resolution order: a depth-first walk of the
+ * bases, left to right, keeping only the last occurrence of each class (which matches C3
+ * for the hierarchies Python accepts, diamonds included). Cycles (`class A(B)`,
+ * `class B(A)`, possible with classes defined twice) are cut where they close. */
+static void linearize(const pf_context *ctx, pf002_state *state, linearizer *scratch, uint32_t index,
+                      const char *module_name) {
+  class_record *record = &state->classes[index];
+  if (record->order)
+    return;
+  size_t walk_count = 0, depth = 0;
+  int truncated = 0;
+  scratch->stack[depth++] = (walk_frame){index, 0};
+  scratch->on_path[index] = 1;
+  scratch->walk[walk_count++] = index;
+  while (depth) {
+    walk_frame *top = &scratch->stack[depth - 1];
+    resolve_bases(ctx, state, top->class_index, module_name);
+    const class_record *current = &state->classes[top->class_index];
+    if (top->next_base >= current->base_count) {
+      scratch->on_path[top->class_index] = 0;
+      depth--;
+      continue;
+    }
+    uint32_t base = current->bases[top->next_base++];
+    if (scratch->on_path[base])
+      continue;
+    if (walk_count == MAX_WALK) {
+      truncated = 1;
+      break;
+    }
+    scratch->on_path[base] = 1;
+    scratch->walk[walk_count++] = base;
+    scratch->stack[depth++] = (walk_frame){base, 0};
+  }
+  while (depth)
+    scratch->on_path[scratch->stack[--depth].class_index] = 0;
+  /* Keep the last occurrence of each class; a truncated walk keeps the first instead. */
+  uint32_t *order = pf_arena_alloc(ctx->arena, walk_count * sizeof(uint32_t));
+  size_t order_count = 0;
+  if (truncated) {
+    for (size_t i = 0; i < walk_count; i++)
+      if (!scratch->seen[scratch->walk[i]]++)
+        order[order_count++] = scratch->walk[i];
+  } else {
+    for (size_t i = walk_count; i-- > 0;)
+      if (!scratch->seen[scratch->walk[i]]++)
+        order[order_count++] = scratch->walk[i];
+    for (size_t i = 0; i < order_count / 2; i++) {
+      uint32_t swap = order[i];
+      order[i] = order[order_count - 1 - i];
+      order[order_count - 1 - i] = swap;
+    }
+  }
+  for (size_t i = 0; i < order_count; i++)
+    scratch->seen[order[i]] = 0;
+  record->order = order;
+  record->order_count = (uint32_t)order_count;
+}
+
+/* Whether the value refers to an attribute called `name` without calling it:
+ * `wrap(self.m)`, `functools.lru_cache()(self.m)`, `self.file.m`. Iterative, bounded. */
+static int wraps_same_name(const pf_context *ctx, TSNode value, const char *name, uint32_t length) {
+  enum { MAX_PENDING = 256, MAX_VISITED = 20000 };
+  TSNode pending[MAX_PENDING];
+  size_t count = 0, visited = 0;
+  if (ts_node_is_null(value))
+    return 0;
+  pending[count++] = value;
+  while (count && visited++ < MAX_VISITED) {
+    TSNode node = pending[--count];
+    if (kind_of(node) == PF_KIND_ATTRIBUTE) {
+      TSNode attribute = pf_child(node, pf_field.ATTRIBUTE);
+      uint32_t attribute_length;
+      const char *text = ts_node_is_null(attribute) ? NULL : pf_node_text(ctx, attribute, &attribute_length);
+      if (text && text_equals(text, attribute_length, name, length))
+        return 1;
+    }
+    uint32_t children = ts_node_named_child_count(node);
+    for (uint32_t i = 0; i < children && count < MAX_PENDING; i++) {
+      TSNode child = ts_node_named_child(node, i);
+      /* self.m() calls the method: its result is not the method */
+      if (kind_of(node) == PF_KIND_CALL && ts_node_eq(child, pf_child(node, pf_field.FUNCTION)) &&
+          kind_of(child) == PF_KIND_ATTRIBUTE) {
+        TSNode object = pf_child(child, pf_field.OBJECT);
+        if (!ts_node_is_null(object))
+          pending[count++] = object;
+        continue;
+      }
+      pending[count++] = child;
+    }
+  }
+  return 0;
+}
+
+static int same_class_name(const class_record *a, const class_record *b) {
+  const char *a_name = a->name, *b_name = b->name;
+  uint32_t a_length = a->name_length, b_length = b->name_length;
+  while (a_length && *a_name == '_')
+    a_name++, a_length--;
+  while (b_length && *b_name == '_')
+    b_name++, b_length--;
+  return text_equals(a_name, a_length, b_name, b_length);
+}
+
+/* The binding `name` resolves to on an instance of `record`'s class, and the class that
+ * holds it. With `mangling`, the name is private (`__m`): only classes whose name mangles
+ * like `mangling`'s can hold it. */
+static const binding *lookup_binding(const pf002_state *state, const class_record *record, const char *name,
+                                     uint32_t length, const class_record *mangling,
+                                     const class_record **owner) {
+  for (uint32_t i = 0; i < record->order_count; i++) {
+    const class_record *candidate_class = &state->classes[record->order[i]];
+    if (mangling && !same_class_name(candidate_class, mangling))
+      continue;
+    uint32_t *index = map_find(&state->class_bindings, record->order[i], name, length);
+    if (index) {
+      *owner = candidate_class;
+      return &state->bindings[*index];
+    }
+  }
+  return NULL;
+}
+
+static void file_end(pf_context *ctx, void *opaque) {
+  pf002_state *state = opaque;
+  char module_name[256];
+  module_name_of(ctx->path, module_name, sizeof(module_name));
+  static const scope_key module_scope[] = {0};
+  linearizer *scratch = NULL;
+  for (size_t i = 0; i < state->candidate_count; i++) {
+    const candidate *entry = &state->candidates[i];
+    if (entry->deliberate)
+      continue;
+    int64_t class_index = entry->class_index;
+    if (class_index < 0)
+      class_index = resolve_class(ctx, state, entry->class_expression,
+                                  ts_node_start_byte(entry->class_expression), module_scope, 1, module_name);
+    if (class_index < 0)
+      continue;
+    if (!scratch) {
+      scratch = pf_xcalloc(1, sizeof(linearizer));
+      scratch->on_path = pf_xcalloc(state->class_count, 1);
+      scratch->seen = pf_xcalloc(state->class_count, 1);
+    }
+    linearize(ctx, state, scratch, (uint32_t)class_index, module_name);
+    const class_record *record = &state->classes[class_index];
+    const class_record *owner = NULL;
+    const class_record *mangling = entry->mangling_class >= 0 ? &state->classes[entry->mangling_class] : NULL;
+    const binding *found = lookup_binding(state, record, entry->name, entry->length, mangling, &owner);
+    if (!found || found->kind == BINDING_OTHER)
+      continue;
+    const class_record *other_owner;
+    if (!entry->bypasses_setattr && lookup_binding(state, record, "__setattr__", 11, NULL, &other_owner))
+      continue;
+    if (wraps_same_name(ctx, entry->value, entry->name, entry->length))
+      continue;
+    if (!ts_node_is_null(entry->value_method)) {
+      /* self.getEvent = self._slurp: replaced by another method of the instance */
+      uint32_t method_length;
+      const char *method = pf_node_text(ctx, entry->value_method, &method_length);
+      const binding *other = lookup_binding(state, record, method, method_length, NULL, &other_owner);
+      if (other && other->kind != BINDING_OTHER)
+        continue;
+    }
+    if (!ts_node_is_null(entry->value_name)) {
+      /* self.m = helper, a function the module defines (maybe further down) */
+      uint32_t name_length;
+      const char *value_name = pf_node_text(ctx, entry->value_name, &name_length);
+      if (map_find(&state->functions, 0, value_name, name_length))
+        continue;
+    }
+    const char *kind = found->kind == BINDING_CLASSMETHOD    ? "classmethod"
+                       : found->kind == BINDING_STATICMETHOD ? "staticmethod"
+                                                             : "method";
+    int length = (int)entry->length, class_length = (int)owner->name_length;
+    uint32_t row = pf_row_of(ctx, ts_node_start_byte(found->name_node));
+    pf_diagnostic *diagnostic = pf_emit(
+        ctx, entry->target, found->kind == BINDING_METHOD ? PF_SEVERITY_WARNING : PF_SEVERITY_ERROR,
+        "Instance attribute `%.*s` shadows %s `%.*s.%.*s` (line %u); `obj.%.*s()` will call the attribute",
+        length, entry->name, kind, class_length, owner->name, length, entry->name, row, length, entry->name);
+    char related[512];
+    snprintf(related, sizeof(related), "%s `%.*s.%.*s` is defined here", kind, class_length, owner->name,
+             length < 200 ? length : 200, entry->name);
+    pf_diagnostic_set_related(diagnostic, found->name_node, related);
+  }
+  if (scratch) {
+    free(scratch->on_path);
+    free(scratch->seen);
+    free(scratch);
+  }
+  free(state->classes);
+  free(state->bindings);
+  free(state->candidates);
+  free(state->object_classes);
+  free(state->class_names.slots);
+  free(state->class_bindings.slots);
+  free(state->module_objects.slots);
+  free(state->functions.slots);
+  memset(state, 0, sizeof(*state));
+}
+
+static const pf_kind kinds[] = {
+    PF_KIND_CLASS_DEFINITION,
+    PF_KIND_FUNCTION_DEFINITION,
+    PF_KIND_ASSIGNMENT,
+    PF_KIND_AUGMENTED_ASSIGNMENT,
+    PF_KIND_CALL,
+    PF_KIND_FOR_STATEMENT,
+    PF_KIND_NAMED_EXPRESSION,
+    PF_KIND_DELETE_STATEMENT,
+    PF_KIND_OTHER,
+};
+static const char *const tags[] = {"correctness", "reliability", NULL};
+
+const pf_rule pf_rule_shadowed_method = {
+    .code = "PF002",
+    .name = "shadowed-method",
+    .summary = "Instance attribute assigned with the name of a method, which it hides for that instance",
+    .explanation = explanation,
+    .severity = PF_SEVERITY_WARNING,
+    .kinds = kinds,
+    .visit = visit,
+    .state_size = sizeof(pf002_state),
+    .file_end = file_end,
+    .tags = tags,
+    .precision = "high",
+};

@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Output options of `pitfall check`: every format keeps stdout for findings and the summary
+on stderr, the JSON fields editor plugins read, json-lines, GitHub escaping, --output-file
+(atomic: a new file renamed over the old one, never a half-written one), --color with
+NO_COLOR and terminals, and --statistics."""
+import json
+import os
+import pty
+import stat
+import subprocess
+
+from clitest import BINARY, check, finish, remove_tree, run, temporary_tree
+
+BAD = "def f(x=[]):\n    return x\n"
+BROKEN = "def g(y={}:\n    return y\n"
+FORMATS = ["concise", "full", "json", "json-lines", "sarif", "github"]
+ANSI = b"\x1b["
+
+root = temporary_tree({"bad.py": BAD, "broken.py": BROKEN, "ok.py": "x = 1\n"})
+
+# Every format: findings on stdout only, the summary on stderr only; a clean run prints no
+# findings (an empty JSON array / a SARIF log without results).
+for name in FORMATS:
+    result = run("check", "--output-format", name, ".", cwd=root)
+    check(f"{name}: exit 1", result.returncode == 1, result.stderr)
+    check(f"{name}: summary on stderr", result.stderr == b"Found 3 problems in 2 files (3 files checked).\n",
+          result.stderr)
+    check(f"{name}: no summary on stdout", b"Found 3 problems" not in result.stdout, result.stdout[-200:])
+    check(f"{name}: findings on stdout", b"PF001" in result.stdout and b"PF000" in result.stdout, result.stdout[:200])
+    clean = run("check", "--output-format", name, "ok.py", cwd=root)
+    check(f"{name}: clean run exit 0", clean.returncode == 0, clean.stderr)
+    check(f"{name}: clean summary on stderr", clean.stderr == b"No problems found (1 file checked).\n", clean.stderr)
+    if name == "json":
+        check("json: clean run prints []", json.loads(clean.stdout) == [], clean.stdout)
+    elif name == "sarif":
+        check("sarif: clean run has no results", json.loads(clean.stdout)["runs"][0]["results"] == [])
+    else:
+        check(f"{name}: clean run prints nothing", clean.stdout == b"", clean.stdout)
+
+help_text = run("check", "--help").stdout.decode()
+check("--help lists every format and the new options",
+      all(name in help_text for name in FORMATS) and "--output-file" in help_text and "--color" in help_text and
+      "--statistics" in help_text, help_text)
+result = run("check", "--output-format", "xml", cwd=root)
+check("unknown format lists the six", result.returncode == 2 and
+      b"concise, full, json, json-lines, sarif, github" in result.stderr, result.stderr)
+
+# The fields nvim-lint, ALE and flycheck read from ruff's JSON are never null for a real
+# finding; `fix` is present and null (no automatic fix), as ruff writes it.
+findings = json.loads(run("check", "--output-format", "json", ".", cwd=root).stdout)
+check("json: three findings", len(findings) == 3, findings)
+for finding in findings:
+    where = f"json {finding.get('code')} {finding.get('location')}"
+    for key in ("code", "message", "filename", "location", "end_location"):
+        check(f"{where}: {key} is not null", finding.get(key) is not None, finding)
+    check(f"{where}: fix present (null)", "fix" in finding and finding["fix"] is None, finding)
+    check(f"{where}: rows and columns are positive integers",
+          all(isinstance(finding[k][c], int) and finding[k][c] >= 1 for k in ("location", "end_location")
+              for c in ("row", "column")), finding)
+    check(f"{where}: filename absolute", os.path.isabs(finding["filename"]) and "/./" not in finding["filename"])
+zero_width = [f for f in findings if f["code"] == "PF000"]
+check("json: a missing token is a zero-width range", zero_width and zero_width[0]["location"] ==
+      zero_width[0]["end_location"] == {"row": 1, "column": 11}, zero_width)
+
+# json-lines: the same objects, one per line.
+lines = run("check", "--output-format", "json-lines", ".", cwd=root).stdout.decode().splitlines()
+check("json-lines: one object per line, same as json", [json.loads(line) for line in lines] == findings, lines)
+
+# github: workflow commands with GitHub's escaping of file names.
+odd = temporary_tree({"a,b:c%d.py": BAD})
+result = run("check", "--output-format", "github", ".", cwd=odd)
+check("github: escaped properties", result.stdout.decode().startswith(
+    "::warning title=pitfall (PF001),file=a%2Cb%3Ac%25d.py,line=1,col=9,endLine=1,endColumn=11::Mutable default"),
+    result.stdout)
+remove_tree(odd)
+result = run("check", "--output-format", "github", "broken.py", cwd=root)
+check("github: severity chooses ::warning or ::error", result.stdout.startswith(b"::warning title=pitfall (PF001)") and
+      b"\n::error title=pitfall (PF000),file=broken.py,line=1,col=11,endLine=1,endColumn=11::Syntax error: expected `)`\n"
+      in result.stdout, result.stdout)
+
+# --output-file: the report goes to the file, nothing to stdout, the summary still to stderr.
+target = os.path.join(root, "out", "report.sarif")
+os.makedirs(os.path.dirname(target))
+expected = run("check", "--output-format", "sarif", ".", cwd=root).stdout
+result = run("check", "--output-format", "sarif", "--output-file", target, ".", cwd=root)
+check("--output-file: exit status unchanged", result.returncode == 1, result.stderr)
+check("--output-file: stdout empty", result.stdout == b"", result.stdout)
+check("--output-file: summary on stderr", b"Found 3 problems" in result.stderr, result.stderr)
+with open(target, "rb") as handle:
+    check("--output-file: same bytes as stdout would get", handle.read() == expected)
+check("--output-file: no temporary file left", os.listdir(os.path.dirname(target)) == ["report.sarif"],
+      os.listdir(os.path.dirname(target)))
+umask = os.umask(0o022)
+os.umask(umask)
+check("--output-file: a new file gets 0666 less the umask",
+      stat.S_IMODE(os.stat(target).st_mode) == 0o666 & ~umask, oct(os.stat(target).st_mode))
+
+# Replacing a file: a new inode is renamed over it (a hard link to the old one still holds the
+# old report, so nobody could have read a half-written file), and its mode is kept.
+os.chmod(target, 0o640)
+old_link = target + ".old"
+os.link(target, old_link)
+with open(target, "wb") as handle:
+    handle.write(b"previous report\n")
+result = run("check", "--output-format", "concise", "--output-file", target, ".", cwd=root)
+with open(old_link, "rb") as handle:
+    check("--output-file: the old file is replaced, not rewritten in place", handle.read() == b"previous report\n")
+with open(target, "rb") as handle:
+    check("--output-file: new content", handle.read() == run("check", ".", cwd=root).stdout)
+check("--output-file: mode of the replaced file kept", stat.S_IMODE(os.stat(target).st_mode) == 0o640,
+      oct(os.stat(target).st_mode))
+os.unlink(old_link)
+
+# --output-file failures: exit 2 with the path named, before any linting, nothing left behind.
+result = run("check", "--output-file", os.path.join(root, "no", "such", "dir", "r.txt"), ".", cwd=root)
+check("--output-file in a missing directory: exit 2", result.returncode == 2, result.returncode)
+check("--output-file in a missing directory: named", b"no/such/dir/r.txt" in result.stderr, result.stderr)
+check("--output-file failure: no findings printed", result.stdout == b"", result.stdout)
+result = run("check", "--output-file", os.path.join(root, "out"), ".", cwd=root)
+check("--output-file naming a directory: exit 2", result.returncode == 2 and b"Is a directory" in result.stderr,
+      result.stderr)
+check("--output-file naming a directory: nothing left", sorted(os.listdir(os.path.join(root, "out"))) ==
+      ["report.sarif"], os.listdir(os.path.join(root, "out")))
+result = run("check", "--output-file=", ".", cwd=root)
+check("--output-file with an empty name: exit 2", result.returncode == 2, result.stderr)
+result = run("check", "--output-file", "relative.txt", "bad.py", cwd=root)
+check("--output-file relative to the working directory", os.path.exists(os.path.join(root, "relative.txt")))
+
+# --color: never, always, auto (a pipe is not a terminal), NO_COLOR, TERM=dumb.
+plain_env = {"NO_COLOR": "", "TERM": "xterm"}
+for name in ("concise", "full"):
+    always = run("check", "--output-format", name, "--color", "always", ".", cwd=root, env=plain_env).stdout
+    never = run("check", "--output-format", name, "--color", "never", ".", cwd=root, env=plain_env).stdout
+    auto = run("check", "--output-format", name, ".", cwd=root, env=plain_env).stdout
+    check(f"{name} --color always: ANSI colours", ANSI in always, always[:200])
+    check(f"{name} --color never: none", ANSI not in never, never[:200])
+    check(f"{name} --color auto through a pipe: none", auto == never, auto[:200])
+    stripped = always
+    for code in (b"\x1b[0m", b"\x1b[1m", b"\x1b[36m", b"\x1b[1;31m", b"\x1b[1;33m", b"\x1b[1;34m", b"\x1b[1;36m"):
+        stripped = stripped.replace(code, b"")
+    check(f"{name}: colours only decorate the same text", stripped == never, (stripped[:300], never[:300]))
+    forced = run("check", "--output-format", name, "--color", "always", ".", cwd=root, env={"NO_COLOR": "1"})
+    check(f"{name}: --color always wins over NO_COLOR", ANSI in forced.stdout)
+for name in ("json", "json-lines", "sarif", "github"):
+    output = run("check", "--output-format", name, "--color", "always", ".", cwd=root).stdout
+    check(f"{name}: never coloured", ANSI not in output, output[:200])
+result = run("check", "--color", "sometimes", ".", cwd=root)
+check("--color with a bad value: exit 2", result.returncode == 2 and b"--color" in result.stderr, result.stderr)
+
+
+def on_terminal(env):
+    """Runs pitfall with stdout on a pseudo-terminal; returns what it wrote there."""
+    leader, follower = pty.openpty()
+    full_env = dict(os.environ)
+    full_env.update(env)
+    process = subprocess.Popen([BINARY, "check", "bad.py"], cwd=root, stdout=follower, stderr=subprocess.DEVNULL,
+                               env=full_env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    process.wait(timeout=60)
+    os.close(leader)
+    return b"".join(chunks)
+
+
+check("--color auto on a terminal: coloured", ANSI in on_terminal({"TERM": "xterm", "NO_COLOR": ""}))
+check("--color auto on a terminal with NO_COLOR: plain", ANSI not in on_terminal({"TERM": "xterm", "NO_COLOR": "1"}))
+check("--color auto on a dumb terminal: plain", ANSI not in on_terminal({"TERM": "dumb", "NO_COLOR": ""}))
+target = os.path.join(root, "colour.txt")
+run("check", "--output-file", target, "bad.py", cwd=root, env={"TERM": "xterm", "NO_COLOR": ""})
+with open(target, "rb") as handle:
+    check("--color auto into --output-file: plain", ANSI not in handle.read())
+
+# --statistics: one line per code that fired, sorted by code; exit status as usual.
+stats_root = temporary_tree({"a.py": BAD * 3, "b.py": BROKEN + BAD, "c.py": "x = (\n"})
+result = run("check", "--statistics", ".", cwd=stats_root)
+check("--statistics: counts sorted by code", result.stdout == b"2  PF000  syntax-error\n5  PF001  mutable-default-argument\n",
+      result.stdout)
+check("--statistics: exit 1 with findings", result.returncode == 1)
+check("--statistics: summary on stderr", b"Found 7 problems in 3 files" in result.stderr, result.stderr)
+result = run("check", "--statistics", "--output-format", "json", ".", cwd=stats_root)
+check("--statistics json", json.loads(result.stdout) == [
+    {"code": "PF000", "name": "syntax-error", "count": 2},
+    {"code": "PF001", "name": "mutable-default-argument", "count": 5}], result.stdout)
+many = temporary_tree({"many.py": BAD * 12})
+result = run("check", "--statistics", ".", cwd=many)
+check("--statistics: counts right-aligned", result.stdout == b"12  PF001  mutable-default-argument\n", result.stdout)
+result = run("check", "--statistics", "--output-format", "json", cwd=temporary_tree({"ok.py": "x = 1\n"}))
+check("--statistics json with no findings: []", json.loads(result.stdout) == [] and result.returncode == 0)
+remove_tree(many)
+remove_tree(stats_root)
+
+# full: the source line with carets; an undecodable file has no source to show.
+undecodable = temporary_tree({"latin.py": b"x = 'caf\xe9'\n"})
+result = run("check", "--output-format", "full", "latin.py", cwd=undecodable)
+check("full: undecodable file without an excerpt", result.stdout.decode() ==
+      "latin.py:1:9: PF000 Syntax error: the file cannot be decoded: invalid UTF-8 at line 1, column 9 (byte 0xe9)\n"
+      "  = help: Source that does not parse as Python; see `pitfall rule PF000`\n\n", result.stdout)
+remove_tree(undecodable)
+result = run("check", "--output-format", "full", "broken.py", cwd=root)
+check("full: zero-width range gets one caret", "1 | def g(y={}:\n  |           ^ PF000\n" in result.stdout.decode(),
+      result.stdout)
+control = temporary_tree({"esc.py": "s = '\x1b[31m'; f = lambda a=[]: a\n"})
+result = run("check", "--output-format", "full", "esc.py", cwd=control)
+check("full: control characters in source are shown, not sent to the terminal",
+      b"\x1b" not in result.stdout and "s = '\u241b[31m'" in result.stdout.decode(), result.stdout)
+remove_tree(control)
+# A long line is cut to a window around the range, with an ellipsis where it goes on.
+long_line = temporary_tree({"long.py": "x = '" + "\u4e2d" * 300 + "'; f = lambda a=[]: a  # " + "z" * 500 + "\n"})
+result = run("check", "--output-format", "full", "long.py", cwd=long_line)
+shown = result.stdout.decode().splitlines()
+check("full: long line cut to a window with ellipses", shown[2] == "1 | \u2026" + "\u4e2d" * 24 + "'; f = lambda a=[]: a  # " +
+      "z" * 111 + "\u2026", shown[2:4])
+check("full: carets under the range in the window (wide characters count two cells)",
+      shown[3] == "  | " + " " * (1 + 48 + 16) + "^^ PF001", shown[3])
+check("full: the header keeps the true column", shown[0].startswith("long.py:1:322: PF001"), shown[0])
+remove_tree(long_line)
+
+remove_tree(root)
+finish()

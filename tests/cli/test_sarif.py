@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""SARIF 2.1.0: real output validated against the official schema (JSON Schema draft-04,
+../shared/sarif/sarif-schema-2.1.0.json beside the project), what GitHub code scanning
+requires or recommends beyond the schema, URIs for awkward file names, notifications for
+files that cannot be read or decoded, fingerprints that survive moved lines, and a round
+trip: the JSON and SARIF reports of whole directories agree on every finding.
+
+A missing schema or a missing jsonschema module is a failure, not a skip: install
+python3-jsonschema (.ci/packages) and keep the shared schema in place.
+"""
+import json
+import os
+import re
+import stat
+import sys
+import urllib.parse
+
+from clitest import SOURCE_DIR, check, finish, remove_tree, run, temporary_tree
+
+SCHEMA_PATH = os.path.join(SOURCE_DIR, "..", "shared", "sarif", "sarif-schema-2.1.0.json")
+try:
+    import jsonschema
+except ImportError:
+    print("FAIL jsonschema is not installed: apt-get install python3-jsonschema (see .ci/packages)")
+    sys.exit(1)
+if not os.path.isfile(SCHEMA_PATH):
+    print(f"FAIL the SARIF schema is missing: {os.path.abspath(SCHEMA_PATH)}")
+    sys.exit(1)
+with open(SCHEMA_PATH, encoding="utf-8") as handle:
+    SCHEMA = json.load(handle)
+VALIDATOR = jsonschema.Draft4Validator(SCHEMA)
+
+# RFC 3986: a path of unreserved characters, sub-delims, ":", "@", "/" and %XX escapes.
+URI_PATH = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})*"
+RELATIVE_URI = re.compile(r"^(?![^/]*:)" + URI_PATH + r"$")
+FILE_URI = re.compile(r"^file://" + URI_PATH + r"$")
+
+BAD = "def f(x=[]):\n    return x\n"
+
+
+def sarif(*arguments, cwd, expect=(1,), prefix=()):
+    result = run("check", "--output-format", "sarif", *arguments, cwd=cwd, prefix=prefix)
+    check(f"sarif {arguments}: exit status {expect}", result.returncode in expect, (result.returncode, result.stderr))
+    log = json.loads(result.stdout)
+    errors = sorted(VALIDATOR.iter_errors(log), key=lambda error: list(error.path))
+    check(f"sarif {arguments}: validates against the schema", not errors,
+          [f"{list(error.path)}: {error.message}" for error in errors[:5]])
+    return log
+
+
+def rule_codes():
+    return [line.split()[0] for line in run("rules").stdout.decode().splitlines()]
+
+
+def resolve(run_object, artifact):
+    """An artifactLocation as an absolute file system path."""
+    uri = artifact["uri"]
+    if "uriBaseId" in artifact:
+        base = run_object["originalUriBaseIds"][artifact["uriBaseId"]]["uri"]
+        uri = urllib.parse.urljoin(base, uri)
+    parsed = urllib.parse.urlparse(uri)
+    check(f"uri {uri}: a file URI", parsed.scheme == "file", uri)
+    return urllib.parse.unquote(parsed.path)
+
+
+def check_github_requirements(log):
+    """What GitHub code scanning requires or recommends beyond the schema."""
+    check("$schema present", log.get("$schema", "").startswith("https://"), log.get("$schema"))
+    check("version 2.1.0", log["version"] == "2.1.0")
+    run_object = log["runs"][0]
+    driver = run_object["tool"]["driver"]
+    check("driver name/version/informationUri",
+          driver["name"] == "pitfall" and driver["version"] and driver["informationUri"].startswith("https://"),
+          driver)
+    codes = [rule["id"] for rule in driver["rules"]]
+    check("driver.rules lists every rule that can run", codes == rule_codes(), (codes, rule_codes()))
+    for rule in driver["rules"]:
+        name = rule["id"]
+        for key in ("name", "helpUri"):
+            check(f"{name}: {key}", isinstance(rule.get(key), str) and rule[key], rule.get(key))
+        for key in ("shortDescription", "fullDescription"):
+            check(f"{name}: {key}.text", rule[key]["text"].strip(), rule[key])
+        check(f"{name}: help.text and help.markdown", rule["help"]["text"] and rule["help"]["markdown"], rule["help"])
+        explanation = run("rule", name).stdout.decode()
+        check(f"{name}: help is the rule's explanation", rule["help"]["markdown"].rstrip() == explanation.rstrip(),
+              rule["help"]["markdown"][:200])
+        check(f"{name}: defaultConfiguration.level", rule["defaultConfiguration"]["level"] in ("error", "warning"))
+        properties = rule["properties"]
+        check(f"{name}: properties.tags", isinstance(properties["tags"], list) and properties["tags"], properties)
+        check(f"{name}: properties.precision", properties["precision"] in ("very-high", "high", "medium", "low"),
+              properties)
+        check(f"{name}: properties.problem.severity",
+              properties["problem.severity"] in ("error", "warning", "recommendation"), properties)
+    base = run_object["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    check("%SRCROOT% is an absolute file URI ending in /", FILE_URI.match(base) and base.endswith("/"), base)
+    check("columnKind", run_object["columnKind"] == "unicodeCodePoints")
+    check("invocations[0].executionSuccessful", isinstance(run_object["invocations"][0]["executionSuccessful"], bool))
+    for result in run_object["results"]:
+        where = f"result {result.get('ruleId')} {result.get('message', {}).get('text', '')[:40]}"
+        check(f"{where}: ruleIndex points at its rule", driver["rules"][result["ruleIndex"]]["id"] == result["ruleId"])
+        check(f"{where}: level", result["level"] in ("error", "warning"))
+        check(f"{where}: message.text", result["message"]["text"])
+        check(f"{where}: exactly one location", len(result["locations"]) == 1)
+        physical = result["locations"][0]["physicalLocation"]
+        artifact = physical["artifactLocation"]
+        uri_ok = (RELATIVE_URI.match(artifact["uri"]) and artifact.get("uriBaseId") == "%SRCROOT%") or (
+            FILE_URI.match(artifact["uri"]) and "uriBaseId" not in artifact)
+        check(f"{where}: uri relative to %SRCROOT% or absolute, RFC 3986", uri_ok, artifact)
+        region = physical["region"]
+        check(f"{where}: region has all four positions",
+              all(isinstance(region.get(key), int) and region[key] >= 1
+                  for key in ("startLine", "startColumn", "endLine", "endColumn")), region)
+        check(f"{where}: region end not before start",
+              (region["endLine"], region["endColumn"]) >= (region["startLine"], region["startColumn"]), region)
+        fingerprint = result["partialFingerprints"]["primaryLocationLineHash"]
+        check(f"{where}: primaryLocationLineHash", re.fullmatch(r"[0-9a-f]{16}:[1-9][0-9]*", fingerprint), fingerprint)
+    return run_object
+
+
+# The validator is not vacuous: it rejects a result without a message and a bad level.
+broken_log = {"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "pitfall"}},
+                                           "results": [{"ruleId": "PF001", "level": "fatal"}]}]}
+check("the schema validator rejects an invalid log", len(list(VALIDATOR.iter_errors(broken_log))) == 2,
+      [error.message for error in VALIDATOR.iter_errors(broken_log)])
+
+# The golden inputs: every finding and the undecodable file's notification.
+golden = os.path.realpath(os.path.join(SOURCE_DIR, "tests", "golden", "input"))
+log = sarif(".", cwd=golden)
+run_object = check_github_requirements(log)
+notifications = run_object["invocations"][0].get("toolExecutionNotifications", [])
+check("undecodable file: a warning notification naming it",
+      [(n["level"], n["descriptor"]["id"], n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+       for n in notifications] == [("warning", "decode-error", "undecodable.py")], notifications)
+check("undecodable file alone: execution still successful", run_object["invocations"][0]["executionSuccessful"])
+
+# A clean run: a valid log with no results.
+clean = temporary_tree({"ok.py": "x = 1\n"})
+log = sarif(".", cwd=clean, expect=(0,))
+check("clean run: no results, every rule listed",
+      log["runs"][0]["results"] == [] and len(log["runs"][0]["tool"]["driver"]["rules"]) == len(rule_codes()))
+remove_tree(clean)
+
+# Awkward names become valid URIs that decode back to the path.
+names = ["dir with space/it's \"quoted\".py", "100% sure/a%20b.py", "ünïcödé/中文 😀.py", "semi;colon,comma:colon.py",
+         "hash#question?.py"]
+root = os.path.realpath(temporary_tree({name: BAD for name in names}))
+log = sarif(".", cwd=root)
+run_object = check_github_requirements(log)
+found = sorted(resolve(run_object, result["locations"][0]["physicalLocation"]["artifactLocation"])
+               for result in run_object["results"])
+check("awkward names round-trip through their URIs", found == sorted(os.path.join(root, name) for name in names),
+      found)
+uris = sorted(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in run_object["results"])
+check("percent-encoding of space, quotes, %, non-ASCII, ':' '#' '?'",
+      "dir%20with%20space/it%27s%20%22quoted%22.py" in uris and "100%25%20sure/a%2520b.py" in uris and
+      "%C3%BCn%C3%AFc%C3%B6d%C3%A9/%E4%B8%AD%E6%96%87%20%F0%9F%98%80.py" in uris and
+      "semi%3Bcolon%2Ccomma%3Acolon.py" in uris and "hash%23question%3F.py" in uris, uris)
+
+# A file outside the working directory: an absolute file URI without a base.
+inner = os.path.join(root, "dir with space")
+log = sarif(os.path.join(root, "100% sure", "a%20b.py"), "./it's \"quoted\".py", cwd=inner)
+run_object = log["runs"][0]
+artifacts = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in run_object["results"]]
+check("outside %SRCROOT%: absolute file URI",
+      any("uriBaseId" not in a and a["uri"] == "file://" + urllib.parse.quote(os.path.join(root, "100% sure", "a%20b.py"))
+          for a in artifacts), artifacts)
+check("./path under %SRCROOT%: relative, normalised",
+      {"uri": "it%27s%20%22quoted%22.py", "uriBaseId": "%SRCROOT%"} in artifacts, artifacts)
+
+# A cwd with awkward characters: %SRCROOT% itself is encoded.
+log = sarif(".", cwd=inner)
+base = log["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+check("%SRCROOT% percent-encoded", base == "file://" + urllib.parse.quote(inner) + "/", base)
+
+# stdin with --stdin-filename.
+result = run("check", "--output-format", "sarif", "--stdin-filename", "pkg/from stdin.py", "-", stdin=BAD.encode(),
+             cwd=root)
+log = json.loads(result.stdout)
+check("stdin: uri from --stdin-filename",
+      log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
+      "pkg/from%20stdin.py", log["runs"][0]["results"])
+remove_tree(root)
+
+# Unreadable files and missing paths: error notifications, executionSuccessful false, exit 2.
+root = temporary_tree({"bad.py": BAD, "secret.py": BAD})
+os.chmod(os.path.join(root, "secret.py"), 0)
+os.chmod(root, 0o755)
+os.chmod(os.path.join(root, "bad.py"), 0o644)
+prefix = ("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups") if os.geteuid() == 0 else ()
+log = sarif("bad.py", "secret.py", "missing.py", cwd=root, expect=(2,), prefix=prefix)
+invocation = log["runs"][0]["invocations"][0]
+check("unreadable: executionSuccessful false", invocation["executionSuccessful"] is False, invocation)
+listed = sorted((n["level"], n["descriptor"]["id"],
+                 n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"])
+                for n in invocation.get("toolExecutionNotifications", []))
+check("unreadable and missing files: error notifications",
+      listed == [("error", "io-error", "missing.py"), ("error", "io-error", "secret.py")], listed)
+check("unreadable: the reason is in the message",
+      any("ermission" in n["message"]["text"] for n in invocation["toolExecutionNotifications"]), invocation)
+check("unreadable: other findings still reported", len(log["runs"][0]["results"]) == 1, log["runs"][0]["results"])
+remove_tree(root)
+
+# Fingerprints survive inserted lines above, re-indentation of other code, and moved files'
+# neighbours; a changed finding line changes its fingerprint.
+before = "import os\n\n\ndef f(x=[]):\n    return x\n\n\ndef g(y={}):\n    return y\n\n\ndef h(z=[]):\n    return z\n"
+after = ("'''A new docstring.'''\nimport os\nimport sys\n\n\nclass Padding:\n    pass\n\n\n" +
+         before.replace("import os\n", "").replace("    return x", "        return x"))
+changed = before.replace("def g(y={})", "def g(y={}, w=1)")
+root = temporary_tree({"before.py": before, "after.py": after, "changed.py": changed, "twice.py": BAD + BAD,
+                       "twice_moved.py": "\n\n" + BAD + "# comment\n" + BAD})
+
+
+def fingerprints(name):
+    results = sarif(name, cwd=root)["runs"][0]["results"]
+    return [(r["ruleId"], r["partialFingerprints"]["primaryLocationLineHash"],
+             r["locations"][0]["physicalLocation"]["region"]["startLine"]) for r in results]
+
+
+old, new = fingerprints("before.py"), fingerprints("after.py")
+check("moved findings: lines changed", [line for _, _, line in old] != [line for _, _, line in new], (old, new))
+check("moved findings: fingerprints unchanged", [f[:2] for f in old] == [f[:2] for f in new], (old, new))
+edited = fingerprints("changed.py")
+check("edited finding line: its fingerprint changes, the others stay",
+      edited[0][1] == old[0][1] and edited[1][1] != old[1][1] and edited[2][1] == old[2][1], (old, edited))
+check("distinct findings have distinct fingerprints", len({f[1] for f in old}) == len(old), old)
+twice, twice_moved = fingerprints("twice.py"), fingerprints("twice_moved.py")
+check("identical lines: told apart by occurrence", twice[0][1] != twice[1][1] and
+      twice[0][1].endswith(":1") and twice[1][1].endswith(":2"), twice)
+check("identical lines: stable when moved", [f[1] for f in twice] == [f[1] for f in twice_moved],
+      (twice, twice_moved))
+remove_tree(root)
+
+
+# Round trip: JSON and SARIF over whole directories agree on every finding.
+def json_findings(directory):
+    result = run("check", "--output-format", "json", ".", cwd=directory)
+    return sorted((f["filename"], f["location"]["row"], f["location"]["column"], f["end_location"]["row"],
+                   f["end_location"]["column"], f["code"], f["severity"], f["message"])
+                  for f in json.loads(result.stdout))
+
+
+def sarif_findings(directory):
+    log = sarif(".", cwd=directory)
+    run_object = log["runs"][0]
+    findings = []
+    for r in run_object["results"]:
+        physical = r["locations"][0]["physicalLocation"]
+        region = physical["region"]
+        findings.append((resolve(run_object, physical["artifactLocation"]), region["startLine"], region["startColumn"],
+                         region["endLine"], region["endColumn"], r["ruleId"], r["level"], r["message"]["text"]))
+    return sorted(findings)
+
+
+for directory in (golden, os.path.realpath(os.path.join(SOURCE_DIR, "fixtures"))):
+    from_json, from_sarif = json_findings(directory), sarif_findings(directory)
+    check(f"round trip {directory}: findings exist", len(from_json) > 0)
+    check(f"round trip {directory}: JSON and SARIF agree on every finding", from_json == from_sarif,
+          set(from_json) ^ set(from_sarif))
+
+finish()
