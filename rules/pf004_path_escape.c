@@ -281,6 +281,8 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
 
 static const pf_kind kinds[] = {PF_KIND_STRING, PF_KIND_OTHER};
 
+static const char *const tags[] = {"correctness", "portability", NULL};
+
 const pf_rule pf_rule_path_escape = {
     .code = "PF004",
     .name = "path-escape",
@@ -289,4 +291,6 @@ const pf_rule pf_rule_path_escape = {
     .severity = PF_SEVERITY_WARNING,
     .kinds = kinds,
     .visit = visit,
+    .tags = tags,
+    .precision = "high",
 };

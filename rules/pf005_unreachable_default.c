@@ -389,6 +389,8 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
 
 static const pf_kind kinds[] = {PF_KIND_FUNCTION_DEFINITION, PF_KIND_LAMBDA, PF_KIND_OTHER};
 
+static const char *const tags[] = {"correctness", "api-design", NULL};
+
 const pf_rule pf_rule_unreachable_default = {
     .code = "PF005",
     .name = "unreachable-default",
@@ -397,4 +399,6 @@ const pf_rule pf_rule_unreachable_default = {
     .severity = PF_SEVERITY_WARNING,
     .kinds = kinds,
     .visit = visit,
+    .tags = tags,
+    .precision = "high",
 };

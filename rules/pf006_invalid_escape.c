@@ -132,6 +132,8 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
 
 static const pf_kind kinds[] = {PF_KIND_STRING, PF_KIND_OTHER};
 
+static const char *const tags[] = {"correctness", "deprecation", NULL};
+
 const pf_rule pf_rule_invalid_escape = {
     .code = "PF006",
     .name = "invalid-escape-sequence",
@@ -140,4 +142,6 @@ const pf_rule pf_rule_invalid_escape = {
     .severity = PF_SEVERITY_WARNING,
     .kinds = kinds,
     .visit = visit,
+    .tags = tags,
+    .precision = "very-high",
 };
