@@ -54,9 +54,7 @@ uint32_t pf_path_trailing_start(const char *text, const pf_string_literal *liter
   return trailing;
 }
 
-pf_path_escape_role pf_path_escape_role_of(const char *text, const pf_escape *escape,
-                                           uint32_t trailing_start) {
-  (void)text;
+pf_path_escape_role pf_path_escape_role_of(const pf_escape *escape, uint32_t trailing_start) {
   if (!pf_escape_changes_value(escape) || escape->offset >= trailing_start)
     return PF_PATH_ESCAPE_IGNORED;
   if (escape->validity != PF_ESCAPE_VALID)
@@ -94,7 +92,7 @@ static uint32_t build_shape(const char *text, uint32_t length, char *shape, int 
       from = "\x01";
     } else if (piece.kind == PF_PIECE_ESCAPE) {
       const pf_escape *escape = &piece.escape;
-      pf_path_escape_role role = pf_path_escape_role_of(text, escape, trailing);
+      pf_path_escape_role role = pf_path_escape_role_of(escape, trailing);
       if (escape->kind == PF_ESCAPE_LINE_CONTINUATION || escape->offset >= trailing)
         continue;
       if (role == PF_PATH_ESCAPE_DELIBERATE) {

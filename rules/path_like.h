@@ -81,8 +81,7 @@ typedef enum pf_path_escape_role {
 uint32_t pf_path_trailing_start(const char *text, const pf_string_literal *literal);
 
 /* The role of an escape of the literal part (depth 0); see above. */
-pf_path_escape_role pf_path_escape_role_of(const char *text, const pf_escape *escape,
-                                           uint32_t trailing_start);
+pf_path_escape_role pf_path_escape_role_of(const pf_escape *escape, uint32_t trailing_start);
 
 /* Tests 1 to 3 on one literal's text (prefix to closing quote). */
 pf_path_reason pf_path_shape(const char *text, uint32_t length);

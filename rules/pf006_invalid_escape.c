@@ -107,6 +107,8 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
   (void)state;
   uint32_t length;
   const char *text = pf_node_text(ctx, node, &length);
+  if (!memchr(text, '\\', length)) /* most literals: nothing to scan */
+    return;
   pf_string_literal literal;
   if (pf_string_literal_parse(text, length, &literal) != 0 || (literal.flags & PF_STRING_RAW))
     return;

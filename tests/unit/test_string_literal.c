@@ -299,6 +299,34 @@ static void test_shapes(void) {
   CHECK_SHAPE("not a literal", PF_PATH_NONE);
 }
 
+/* The roles of a literal's escapes, one letter each: a(ccidental), d(eliberate), i(gnored). */
+static const char *roles(const char *text) {
+  static char out[64];
+  size_t used = 0;
+  pf_string_literal literal;
+  if (pf_string_literal_parse(text, (uint32_t)strlen(text), &literal) != 0)
+    return "(not a literal)";
+  uint32_t trailing = pf_path_trailing_start(text, &literal);
+  pf_string_scanner scanner;
+  pf_string_piece piece;
+  pf_string_scanner_init(&scanner, text, &literal);
+  while (pf_string_scanner_next(&scanner, &piece) && used < sizeof(out) - 1)
+    if (piece.kind == PF_PIECE_ESCAPE)
+      out[used++] = "ida"[pf_path_escape_role_of(&piece.escape, trailing)];
+  out[used] = '\0';
+  return out;
+}
+
+static void test_escape_roles(void) {
+  CHECK_EQ_STR(roles("'C:\\new\\table.txt'"), "aa");
+  CHECK_EQ_STR(roles("'C:\\\\x\\x41\\u00e9\\U0001F600\\N{BULLET}\\0'"), "iddddd");
+  CHECK_EQ_STR(roles("'\\00\\1\\400\\d\\x4'"), "aaaaa"); /* only a lone \0 is deliberate */
+  CHECK_EQ_STR(roles("'C:\\new\\n\\r\\t'"), "aiii");     /* the trailing run ends a line */
+  CHECK_EQ_STR(roles("'C:\\new\\n\\x41'"), "aad");       /* not trailing: text follows */
+  CHECK_EQ_STR(roles("'a\\\nb\\'\\\"'"), "iii");         /* continuation, quotes */
+  CHECK_EQ_STR(roles("f'{x}\\n'"), "i");
+}
+
 /* Lints `code` with `settings` and returns how many findings of `code_name` it produced. */
 static int count_findings(pf_linter *linter, const pf_settings *settings, const char *code,
                           const char *rule) {
@@ -361,6 +389,7 @@ int main(void) {
   test_deep_nesting();
   test_describe();
   test_shapes();
+  test_escape_roles();
   test_path_calls_setting();
   return unit_report("test_string_literal");
 }
