@@ -12,7 +12,9 @@
 #include <unistd.h>
 
 #include "arena.h"
+#include "config.h"
 #include "discover.h"
+#include "gitignore.h"
 #include "lint.h"
 #include "report.h"
 #include "settings.h"
@@ -31,13 +33,49 @@ static int compare_results(const void *left, const void *right) {
   return strcmp(((const pf_file_result *)left)->path, ((const pf_file_result *)right)->path);
 }
 
+/* Prints each configuration problem as its own `path:row:col: message` line; returns their number. */
+static size_t print_config_errors(const pf_config_resolver *configs) {
+  size_t count = pf_config_error_count(configs);
+  for (size_t i = 0; i < count; i++)
+    fprintf(stderr, "%s\n", pf_config_error(configs, i));
+  return count;
+}
+
 int pf_run_check(const pf_cli *cli) {
+  char cwd[PATH_MAX], problem[512];
+  if (!getcwd(cwd, sizeof(cwd))) {
+    fprintf(stderr, "pitfall: error: cannot determine the current directory: %s\n", strerror(errno));
+    return 2;
+  }
+  if (pf_gitignore_library_init() != 0) {
+    fprintf(stderr, "pitfall: error: cannot initialize libgit2\n");
+    return 2;
+  }
+  pf_config_resolver *configs = pf_config_resolver_new(cli, cwd, problem, sizeof(problem));
+  if (!configs || print_config_errors(configs)) {
+    if (!configs)
+      fprintf(stderr, "pitfall: error: %s\n", problem);
+    pf_config_resolver_free(configs);
+    pf_gitignore_library_shutdown();
+    return 2;
+  }
   error_counter errors = {0};
   pf_file_list files = {0};
-  pf_discover(cli->paths, cli->path_count, &files, report_discover_error, &errors);
+  pf_discover_options discover_options = {report_discover_error, &errors, pf_config_is_excluded, configs};
+  pf_discover_with(cli->paths, cli->path_count, &files, &discover_options);
 
-  pf_settings settings;
-  pf_settings_init_default(&settings);
+  /* Every file's settings are known before linting starts, and so is every broken
+   * configuration: then nothing is linted. */
+  const pf_settings **file_settings = pf_xcalloc(files.count ? files.count : 1, sizeof(pf_settings *));
+  for (size_t i = 0; i < files.count; i++)
+    file_settings[i] = pf_config_settings_for(configs, files.paths[i]);
+  if (print_config_errors(configs)) {
+    free(file_settings);
+    pf_file_list_free(&files);
+    pf_config_resolver_free(configs);
+    pf_gitignore_library_shutdown();
+    return 2;
+  }
 
   pf_file_result *results = pf_xcalloc(files.count ? files.count : 1, sizeof(pf_file_result));
   pf_linter *linter = pf_linter_new();
@@ -46,13 +84,12 @@ int pf_run_check(const pf_cli *cli) {
     const char *display = path;
     if (strcmp(path, "-") == 0)
       display = cli->stdin_filename ? cli->stdin_filename : "-";
-    pf_lint_path(linter, path, display, &settings, &results[i]);
+    pf_lint_path(linter, path, display, file_settings[i], &results[i]);
   }
   pf_linter_free(linter);
   qsort(results, files.count, sizeof(pf_file_result), compare_results);
 
-  char cwd[PATH_MAX];
-  pf_run_report report = {results, files.count, getcwd(cwd, sizeof(cwd)) ? cwd : NULL};
+  pf_run_report report = {results, files.count, cwd};
   const pf_output_format *format = pf_output_format_find(cli->output_format);
   format->emit(stdout, &report);
   fflush(stdout);
@@ -79,7 +116,9 @@ int pf_run_check(const pf_cli *cli) {
     pf_file_result_free(&results[i]);
   free(results);
   pf_file_list_free(&files);
-  pf_settings_free(&settings);
+  free(file_settings);
+  pf_config_resolver_free(configs);
+  pf_gitignore_library_shutdown();
 
   if (errors.count)
     return 2;

@@ -343,6 +343,31 @@ static void report_error_node(toml_parser *p, TSNode error) {
   /* Inside an array, an inline table or a header: the first token is the one out of place. */
   TSNode parent = ts_node_parent(error); /* once, on the error path */
   toml_kind parent_kind = ts_node_is_null(parent) ? KIND_OTHER : kind_of(p, parent);
+  if (parent_kind == KIND_TABLE || parent_kind == KIND_TABLE_ARRAY_ELEMENT) {
+    /* A header whose closing bracket never came: the parser took the next line into it. */
+    TSNode before = {0};
+    int closed = 0;
+    TSTreeCursor walk = ts_tree_cursor_new(parent);
+    if (ts_tree_cursor_goto_first_child(&walk)) {
+      /* Closed before the error, or after it on the header's own line ([a]] has its
+       * stray bracket inside the header). */
+      do {
+        TSNode child = ts_tree_cursor_current_node(&walk);
+        if (ts_node_eq(child, error))
+          break;
+        closed |= leaf_is(child, "]") || leaf_is(child, "]]");
+        before = child;
+      } while (ts_tree_cursor_goto_next_sibling(&walk));
+      if (!ts_node_is_null(before) && ts_node_start_point(leaves[0]).row == ts_node_end_point(before).row)
+        closed = 1;
+    }
+    ts_tree_cursor_delete(&walk);
+    if (!closed && !ts_node_is_null(before)) {
+      fail(p, position_after(p, before), "TOML syntax error: expected '%s' to close the table header",
+           parent_kind == KIND_TABLE ? "]" : "]]");
+      return;
+    }
+  }
   if (parent_kind == KIND_ARRAY || parent_kind == KIND_INLINE_TABLE || parent_kind == KIND_TABLE ||
       parent_kind == KIND_TABLE_ARRAY_ELEMENT || parent_kind == KIND_PAIR) {
     report_unexpected(p, leaves[0],
