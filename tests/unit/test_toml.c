@@ -222,6 +222,8 @@ static void test_syntax_errors(void) {
   CHECK_EQ_STR(parse_error("[tool.pitfall\nx = 1\n"),
                "1:14: TOML syntax error: expected ']' to close the table header");
   CHECK_EQ_STR(parse_error("[[a]\n"), "1:5: TOML syntax error: expected ']]' to close the table header");
+  CHECK_EQ_STR(parse_error("[tool.pitfall\nselect = []\n"),
+               "1:14: TOML syntax error: expected ']' to close the table header");
   CHECK_EQ_STR(parse_error("[a] x = 1\n"),
                "1:5: TOML syntax error: unexpected 'x' (a table header must end its line)");
   CHECK_EQ_STR(parse_error("x = \"abc\n"), "1:5: TOML syntax error: this string is never closed");
