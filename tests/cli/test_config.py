@@ -217,6 +217,18 @@ check("each directory uses the excludes of its closest configuration",
       names == ["inner/w.py", "sub/skip/x.py", "sub/z.py"], names)
 remove_tree(tree)
 
+# Command-line patterns are relative to the working directory; a --config file's patterns,
+# to that file's directory.
+tree = temporary_tree({
+    "conf/strict.toml": 'extend-exclude = ["../pkg/skip"]\n', "pkg/skip/a.py": SRC, "pkg/b.py": SRC,
+    "pkg/sub/skip/c.py": SRC,
+})
+names = sorted(findings(lint("--config", "conf/strict.toml", cwd=tree)))
+check("--config: patterns relative to the configuration file", names == ["pkg/b.py", "pkg/sub/skip/c.py"], names)
+names = sorted(findings(lint("--extend-exclude", "sub/skip", cwd=os.path.join(tree, "pkg"))))
+check("--extend-exclude: patterns relative to the working directory", names == ["b.py", "skip/a.py"], names)
+remove_tree(tree)
+
 # ---- extend-mutable-calls, extend-immutable-annotations, path-calls ----
 tree = temporary_tree({
     "pitfall.toml": 'extend-mutable-calls = ["mylib.Registry"]\n'
