@@ -538,6 +538,10 @@ static void read_keys(pf_config_resolver *r, config *c, const pf_toml_value *tab
       if (suggestion)
         report(r, c, entry->key_at, "unknown key '%s'%s (did you mean '%s'?)",
                shown(buffer, sizeof(buffer), entry->key, entry->key_length), where, suggestion);
+      else if (!c->is_pyproject && strcmp(entry->key, "tool") == 0)
+        report(r, c, entry->key_at,
+               "unknown key 'tool' (outside pyproject.toml the keys go at the top level, "
+               "without [tool.pitfall])");
       else
         report(r, c, entry->key_at, "unknown key '%s'%s",
                shown(buffer, sizeof(buffer), entry->key, entry->key_length), where);

@@ -40,6 +40,9 @@ expect("unknown key in [tool.pitfall]", {"x.py": SRC, "pyproject.toml": '[tool.p
        ["pyproject.toml:2:1: unknown key 'per-file-ignore' in [tool.pitfall] (did you mean 'per-file-ignores'?)"])
 expect("unknown sub-table", {"x.py": SRC, "pyproject.toml": '[tool.pitfall.lint]\nselect = []\n'},
        ["pyproject.toml:1:15: unknown key 'lint' in [tool.pitfall]"])
+expect("pyproject layout in pitfall.toml", pitfall_toml('[tool.pitfall]\nselect = ["PF001"]\n'),
+       ["pitfall.toml:1:2: unknown key 'tool' (outside pyproject.toml the keys go at the top level, "
+        "without [tool.pitfall])"])
 expect("unknown dotted key", pitfall_toml('severity.PF001 = "error"\nrules.PF001 = false\n'),
        ["pitfall.toml:2:1: unknown key 'rules'"])
 
