@@ -18,6 +18,7 @@ void pf_settings_init_default(pf_settings *settings) {
 void pf_settings_free(pf_settings *settings) {
   pf_name_list_free(&settings->extend_mutable_calls);
   pf_name_list_free(&settings->extend_immutable_annotations);
+  pf_name_list_free(&settings->path_calls);
 }
 
 void pf_name_list_add(pf_name_list *list, const char *name) {
