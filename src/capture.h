@@ -5,7 +5,7 @@
  * The engine reads each file once and releases its text as soon as the file is linted, so
  * a reporter that shows source lines (`full`) or identifies a finding by the content of its
  * line (SARIF partialFingerprints) cannot look at the file again. The output format declares
- * what it needs (pf_output_format.capture), the run copies that into pf_settings.capture,
+ * what it needs (pf_output_format.capture), the run hands that to the linter (pf_linter_set_capture),
  * and pf_capture fills the matching pf_diagnostic fields for every finding of the file.
  * Nothing is captured, and nothing costs, when the format needs neither.
  *

@@ -46,6 +46,19 @@ static const char check_help[] =
     "                          which names every staged file)\n"
     "  -h, --help              print this help\n"
     "\n"
+    "Configuration: each file uses the closest .pitfall.toml, pitfall.toml or pyproject.toml\n"
+    "with [tool.pitfall], looking in its directory and then upwards (see the README). Lists\n"
+    "are comma-separated; codes may be prefixes (PF0) or ALL.\n"
+    "  --config PATH           use this configuration file for every file\n"
+    "  --isolated              use no configuration file at all\n"
+    "  --select CODES          the rules to run, replacing the configuration's selection\n"
+    "  --extend-select CODES   more rules to run\n"
+    "  --ignore CODES          rules not to run\n"
+    "  --exclude PATTERNS      paths to skip, replacing the configured and default excludes\n"
+    "  --extend-exclude PATTERNS\n"
+    "                          more paths to skip\n"
+    "  --no-respect-gitignore  also lint files that .gitignore ignores\n"
+    "\n"
     "Findings go to standard output (or --output-file), sorted by path, row, column and code;\n"
     "the summary line and errors go to standard error.\n"
     "\n"
@@ -93,6 +106,23 @@ static int option_value(pf_cli *cli, int argc, char **argv, int *index, const ch
   return 1;
 }
 
+/* --select, --ignore and the other flags config.c reads: recorded in order. */
+static int setting_option(pf_cli *cli, int argc, char **argv, int *index) {
+  static const char *const names[] = {"--select", "--extend-select", "--ignore", "--exclude",
+                                      "--extend-exclude"};
+  for (size_t n = 0; n < sizeof(names) / sizeof(names[0]); n++) {
+    const char *value = NULL;
+    if (!option_value(cli, argc, argv, index, names[n], &value))
+      continue;
+    if (value) {
+      cli->settings[cli->setting_count].option = names[n];
+      cli->settings[cli->setting_count++].value = value;
+    }
+    return 1;
+  }
+  return 0;
+}
+
 static int parse_check(pf_cli *cli, int argc, char **argv, int start) {
   int only_paths = 0;
   for (int i = start; i < argc; i++) {
@@ -114,6 +144,17 @@ static int parse_check(pf_cli *cli, int argc, char **argv, int start) {
       cli->add_noqa = 1;
     } else if (strcmp(argument, "--force-exclude") == 0) {
       cli->force_exclude = 1;
+    } else if (strcmp(argument, "--isolated") == 0) {
+      cli->isolated = 1;
+    } else if (strcmp(argument, "--no-respect-gitignore") == 0) {
+      cli->no_respect_gitignore = 1;
+    } else if (option_value(cli, argc, argv, &i, "--config", &value)) {
+      if (!value)
+        return -1;
+      cli->config_path = value;
+    } else if (setting_option(cli, argc, argv, &i)) {
+      if (cli->error[0])
+        return -1;
     } else if (option_value(cli, argc, argv, &i, "--output-format", &value)) {
       if (!value)
         return -1;
@@ -164,6 +205,7 @@ int pf_cli_parse(pf_cli *cli, int argc, char **argv) {
   cli->output_format = "concise";
   cli->color = "auto";
   cli->paths = pf_xcalloc((size_t)argc + 1, sizeof(char *));
+  cli->settings = pf_xcalloc((size_t)argc + 1, sizeof(pf_cli_setting));
   if (argc < 2) {
     cli->command = PF_COMMAND_HELP;
     return 0;
@@ -217,4 +259,6 @@ int pf_cli_parse(pf_cli *cli, int argc, char **argv) {
 void pf_cli_free(pf_cli *cli) {
   free(cli->paths);
   cli->paths = NULL;
+  free(cli->settings);
+  cli->settings = NULL;
 }

@@ -18,6 +18,13 @@ typedef enum pf_command {
   PF_COMMAND_RULES,
 } pf_command;
 
+/* A configuration flag given on the command line (--select, --extend-select, --ignore,
+ * --exclude, --extend-exclude), in order; config.c splits and checks the value. */
+typedef struct pf_cli_setting {
+  const char *option; /* "--select", ... */
+  const char *value;  /* comma-separated, as given */
+} pf_cli_setting;
+
 typedef struct pf_cli {
   pf_command command;
   const char **paths; /* check: PATH arguments (points into argv); "." when none */
@@ -33,8 +40,13 @@ typedef struct pf_cli {
   const char *color;       /* --color: "auto" (the default), "always" or "never" */
   int statistics;          /* --statistics: counts per code instead of findings */
 
-  pf_command help_for; /* help: which command's help to print */
-  char error[512];     /* non-empty on a usage error */
+  pf_command help_for;      /* help: which command's help to print */
+  pf_cli_setting *settings; /* check: configuration flags, in order */
+  size_t setting_count;
+  const char *config_path;  /* --config */
+  int isolated;             /* --isolated */
+  int no_respect_gitignore; /* --no-respect-gitignore */
+  char error[512];          /* non-empty on a usage error */
 } pf_cli;
 
 /* Parses argv. Returns 0, or -1 with pf_cli.error set. */

@@ -65,6 +65,9 @@ typedef struct walker {
   pf_discover_error_fn on_error;
   void *user;
   size_t errors;
+  pf_discover_exclude_fn is_excluded; /* NULL: the default excluded names */
+  void *exclude_user;
+  const char *root; /* the command-line path being walked */
 } walker;
 
 typedef struct name_list {
@@ -75,6 +78,11 @@ typedef struct name_list {
 
 static int compare_strings(const void *a, const void *b) {
   return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+const char *const *pf_discover_default_excludes(size_t *count) {
+  *count = sizeof default_excludes / sizeof default_excludes[0];
+  return default_excludes;
 }
 
 int pf_discover_is_default_excluded(const char *name) {
@@ -213,7 +221,8 @@ static int read_names(walker *w, const char *path, name_list *names) {
       break;
     }
     const char *name = entry->d_name;
-    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || pf_discover_is_default_excluded(name))
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 ||
+        (!w->is_excluded && pf_discover_is_default_excluded(name)))
       continue;
     char *copy = copy_string(name);
     if (!copy || push_owned(&names->items, &names->count, &names->capacity, copy) != 0) {
@@ -241,11 +250,18 @@ static void walk_dir(walker *w, const char *path, const char *prefix, size_t dep
       continue;
     }
     struct stat st;
-    if (stat(child, &st) != 0) {
-      int err = errno;
-      /* A dangling symlink is noise unless it looks like a Python file. */
-      if (err != ENOENT || is_python_name(name))
-        report(w, child, strerror(err));
+    int stat_error = stat(child, &st) == 0 ? 0 : errno;
+    /* What the walk would take or report: directories, Python files, and unreadable entries
+     * (a dangling symlink is noise unless it looks like a Python file). Only these are
+     * offered to the exclusion callback, which need not see every README. */
+    int relevant = stat_error ? stat_error != ENOENT || is_python_name(name)
+                              : S_ISDIR(st.st_mode) || (S_ISREG(st.st_mode) && is_python_name(name));
+    if (!relevant || (w->is_excluded && w->is_excluded(w->exclude_user, child, w->root, 0))) {
+      free(child);
+      continue;
+    }
+    if (stat_error) {
+      report(w, child, strerror(stat_error));
       free(child);
       continue;
     }
@@ -269,6 +285,9 @@ static void walk_dir(walker *w, const char *path, const char *prefix, size_t dep
 }
 
 static void discover_one(walker *w, const char *path) {
+  w->root = path;
+  if (w->is_excluded && w->is_excluded(w->exclude_user, path, path, 1))
+    return;
   if (strcmp(path, "-") == 0) {
     emit_owned(w, copy_string(path), path);
     return;
@@ -310,7 +329,14 @@ static void sort_unique(pf_file_list *list) {
  * deduplicates everything in it. */
 size_t pf_discover(const char *const *paths, size_t count, pf_file_list *out, pf_discover_error_fn on_error,
                    void *user) {
-  walker w = {out, on_error, user, 0};
+  pf_discover_options options = {on_error, user, NULL, NULL};
+  return pf_discover_with(paths, count, out, &options);
+}
+
+size_t pf_discover_with(const char *const *paths, size_t count, pf_file_list *out,
+                        const pf_discover_options *options) {
+  walker w = {out, options->on_error, options->error_user, 0, options->is_excluded, options->exclude_user,
+              NULL};
   if (!out)
     return 0;
   for (size_t i = 0; paths && i < count; i++) {

@@ -29,6 +29,26 @@ typedef void (*pf_discover_error_fn)(void *user, const char *path, const char *r
 size_t pf_discover(const char *const *paths, size_t count, pf_file_list *out, pf_discover_error_fn on_error,
                    void *user);
 
+/* Decides whether `path` is left out: called for each entry a directory walk finds, before it
+ * is examined (`named_explicitly` 0; `root` is the command-line path the walk started from),
+ * and for each path named on the command line (`named_explicitly` 1, `root` == `path`).
+ * Non-zero skips the path and, for a directory, everything below it. */
+typedef int (*pf_discover_exclude_fn)(void *user, const char *path, const char *root, int named_explicitly);
+
+typedef struct pf_discover_options {
+  pf_discover_error_fn on_error;
+  void *error_user;
+  pf_discover_exclude_fn is_excluded; /* NULL: walks skip the default excluded names */
+  void *exclude_user;
+} pf_discover_options;
+
+/* pf_discover with an exclusion callback, which replaces the default excluded names. */
+size_t pf_discover_with(const char *const *paths, size_t count, pf_file_list *out,
+                        const pf_discover_options *options);
+
+/* The names a walk skips by default, sorted; sets *count. */
+const char *const *pf_discover_default_excludes(size_t *count);
+
 void pf_file_list_free(pf_file_list *list);
 
 /* Whether a directory entry of this name is skipped by default during a walk. */

@@ -36,6 +36,7 @@ struct pf_linter {
   size_t frame_capacity;
   dispatch_list dispatch[PF_DISPATCH_KINDS];
   void **rule_states; /* per rule, from the arena, for the current file */
+  unsigned capture;   /* PF_CAPTURE_*: what the output format needs from each file's source */
 };
 
 pf_linter *pf_linter_new(void) {
@@ -55,6 +56,8 @@ pf_linter *pf_linter_new(void) {
   linter->rule_states = pf_xcalloc(pf_rule_count, sizeof(void *));
   return linter;
 }
+
+void pf_linter_set_capture(pf_linter *linter, unsigned capture) { linter->capture = capture; }
 
 void pf_linter_free(pf_linter *linter) {
   if (!linter)
@@ -323,7 +326,7 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
     pf_diagnostic_list_resolve(out, source);
     pf_noqa_apply(source, no_tree, settings, &linter->arena, out);
     pf_diagnostic_list_sort(out);
-    pf_capture(out, source, settings->capture);
+    pf_capture(out, source, linter->capture);
     pf_arena_reset(&linter->arena);
     return;
   }
@@ -379,7 +382,7 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
   pf_noqa_apply(source, root, settings, &linter->arena, out);
   ts_tree_delete(tree);
   pf_diagnostic_list_sort(out);
-  pf_capture(out, source, settings->capture);
+  pf_capture(out, source, linter->capture);
   pf_arena_reset(&linter->arena);
 }
 

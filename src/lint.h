@@ -30,6 +30,10 @@ typedef struct pf_file_result {
 pf_linter *pf_linter_new(void);
 void pf_linter_free(pf_linter *linter);
 
+/* What every file linted from now on keeps of its source for the output format
+ * (PF_CAPTURE_* in capture.h): a property of the run, not of any file's settings. */
+void pf_linter_set_capture(pf_linter *linter, unsigned capture);
+
 /* Lints already-loaded text. `path` is the display path (its .pyi suffix marks a stub). */
 void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source, const pf_settings *settings,
                     pf_diagnostic_list *out);

@@ -13,7 +13,9 @@
 
 #include "add_noqa.h"
 #include "arena.h"
+#include "config.h"
 #include "discover.h"
+#include "gitignore.h"
 #include "lint.h"
 #include "output_file.h"
 #include "report.h"
@@ -38,43 +40,94 @@ static int compare_results(const void *left, const void *right) {
   return strcmp(((const pf_file_result *)left)->path, ((const pf_file_result *)right)->path);
 }
 
+/* Prints each configuration problem as its own `path:row:col: message` line; returns their number. */
+static size_t print_config_errors(const pf_config_resolver *configs) {
+  size_t count = pf_config_error_count(configs);
+  for (size_t i = 0; i < count; i++)
+    fprintf(stderr, "%s\n", pf_config_error(configs, i));
+  return count;
+}
+
+/* Frees the first `count` recorded path errors (the counter keeps counting other errors). */
+static void free_path_errors(error_counter *errors, size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    free(errors->paths[i].path);
+    free(errors->paths[i].reason);
+  }
+  free(errors->paths);
+  errors->paths = NULL;
+}
+
 int pf_run_check(const pf_cli *cli) {
+  char cwd[PATH_MAX], problem[512];
+  if (!getcwd(cwd, sizeof(cwd))) {
+    fprintf(stderr, "pitfall: error: cannot determine the current directory: %s\n", strerror(errno));
+    return 2;
+  }
+  if (pf_gitignore_library_init() != 0) {
+    fprintf(stderr, "pitfall: error: cannot initialize libgit2\n");
+    return 2;
+  }
+  pf_config_resolver *configs = pf_config_resolver_new(cli, cwd, problem, sizeof(problem));
+  if (!configs || print_config_errors(configs)) {
+    if (!configs)
+      fprintf(stderr, "pitfall: error: %s\n", problem);
+    pf_config_resolver_free(configs);
+    pf_gitignore_library_shutdown();
+    return 2;
+  }
   const pf_output_format *format = pf_output_format_find(cli->output_format);
   pf_output_file output_file = {0};
   char output_error[512];
   if (cli->output_file &&
       pf_output_file_open(&output_file, cli->output_file, output_error, sizeof(output_error)) != 0) {
     fprintf(stderr, "pitfall: error: %s\n", output_error);
+    pf_config_resolver_free(configs);
+    pf_gitignore_library_shutdown();
     return 2;
   }
   FILE *out = cli->output_file ? output_file.stream : stdout;
   error_counter errors = {0};
   pf_file_list files = {0};
-  pf_discover(cli->paths, cli->path_count, &files, report_discover_error, &errors);
+  pf_discover_options discover_options = {report_discover_error, &errors, pf_config_is_excluded, configs};
+  pf_discover_with(cli->paths, cli->path_count, &files, &discover_options);
 
-  pf_settings settings;
-  pf_settings_init_default(&settings);
-  settings.capture = cli->statistics ? 0 : format->capture;
+  /* Every file's settings are known before linting starts, and so is every broken
+   * configuration: then nothing is linted. */
+  const pf_settings **file_settings = pf_xcalloc(files.count ? files.count : 1, sizeof(pf_settings *));
+  for (size_t i = 0; i < files.count; i++)
+    file_settings[i] = pf_config_settings_for(configs, files.paths[i]);
+  if (print_config_errors(configs)) {
+    if (cli->output_file)
+      pf_output_file_abort(&output_file);
+    free_path_errors(&errors, errors.count);
+    free(file_settings);
+    pf_file_list_free(&files);
+    pf_config_resolver_free(configs);
+    pf_gitignore_library_shutdown();
+    return 2;
+  }
 
   pf_file_result *results = pf_xcalloc(files.count ? files.count : 1, sizeof(pf_file_result));
   pf_linter *linter = pf_linter_new();
+  pf_linter_set_capture(linter, cli->statistics ? 0 : format->capture);
   pf_add_noqa_summary add_noqa = {0};
   for (size_t i = 0; i < files.count; i++) {
     const char *path = files.paths[i];
     const char *display = path;
     if (strcmp(path, "-") == 0)
       display = cli->stdin_filename ? cli->stdin_filename : "-";
-    pf_lint_path(linter, path, display, &settings, &results[i]);
+    pf_lint_path(linter, path, display, file_settings[i], &results[i]);
     if (cli->add_noqa)
-      pf_add_noqa_file(linter, path, &settings, &results[i], &add_noqa);
+      pf_add_noqa_file(linter, path, file_settings[i], &results[i], &add_noqa);
   }
   pf_linter_free(linter);
   qsort(results, files.count, sizeof(pf_file_result), compare_results);
 
-  char cwd[PATH_MAX];
   size_t path_error_count = errors.count;
-  pf_run_report report = {results,      files.count,      getcwd(cwd, sizeof(cwd)) ? cwd : NULL, &settings,
-                          errors.paths, path_error_count, pf_report_use_color(cli->color, out)};
+  /* Settings differ per file: the report lists every rule (settings NULL). */
+  pf_run_report report = {
+      results, files.count, cwd, NULL, errors.paths, path_error_count, pf_report_use_color(cli->color, out)};
   pf_report_write(out, format, &report, cli->statistics);
   fflush(stdout);
   if (cli->output_file && pf_output_file_commit(&output_file, output_error, sizeof(output_error)) != 0) {
@@ -106,12 +159,10 @@ int pf_run_check(const pf_cli *cli) {
     pf_file_result_free(&results[i]);
   free(results);
   pf_file_list_free(&files);
-  pf_settings_free(&settings);
-  for (size_t i = 0; i < path_error_count; i++) {
-    free(errors.paths[i].path);
-    free(errors.paths[i].reason);
-  }
-  free(errors.paths);
+  free_path_errors(&errors, path_error_count);
+  free(file_settings);
+  pf_config_resolver_free(configs);
+  pf_gitignore_library_shutdown();
 
   if (errors.count)
     return 2;

@@ -21,13 +21,17 @@ typedef struct pf_name_list {
   size_t capacity;
 } pf_name_list;
 
+/* Every field, for whoever hashes or compares settings (a cache key must cover them all):
+ *   enabled, severity_override, extend_mutable_calls, extend_immutable_annotations, path_calls.
+ * Configuration files (config.c) fill them: select/extend-select/ignore and per-file-ignores
+ * decide `enabled`, `severity` decides `severity_override`, and the three name-list keys
+ * fill the lists of the same names. */
 typedef struct pf_settings {
   unsigned char enabled[PF_MAX_RULES];         /* by registry index */
   pf_severity severity_override[PF_MAX_RULES]; /* 0: the rule's own severity */
   pf_name_list extend_mutable_calls;           /* dotted names treated as mutable */
   pf_name_list extend_immutable_annotations;   /* annotations that exempt PF001 */
-  pf_name_list path_calls;                     /* more path-taking callables for PF004/PF006 */
-  unsigned capture;                            /* PF_CAPTURE_* (capture.h): source the output format needs */
+  pf_name_list path_calls;                     /* extra path-taking callables (PF004) */
 } pf_settings;
 
 /* All rules enabled, nothing extended. */

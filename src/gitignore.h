@@ -1,0 +1,28 @@
+/*
+ * gitignore.h: whether git would ignore a path, answered by libgit2.
+ *
+ * Owns: finding the repository that holds a directory (cached per directory), opening each
+ * repository once, and asking libgit2's git_ignore_path_is_ignored, which applies the
+ * repository's .gitignore files from its root down, .git/info/exclude and the user's
+ * core.excludesFile, with git's precedence, negation and directory rules, just as
+ * `git check-ignore --no-index` does. A path outside every repository is never ignored.
+ *
+ * pf_gitignore_library_init must run once at start-up, before any thread starts. A
+ * pf_gitignore is used only while files are being discovered, on one thread.
+ */
+#ifndef PITFALL_GITIGNORE_H
+#define PITFALL_GITIGNORE_H
+
+typedef struct pf_gitignore pf_gitignore;
+
+/* Initializes libgit2 for the process. Returns 0, or -1 when libgit2 cannot start. */
+int pf_gitignore_library_init(void);
+void pf_gitignore_library_shutdown(void);
+
+pf_gitignore *pf_gitignore_new(void);
+void pf_gitignore_free(pf_gitignore *gitignore);
+
+/* Whether the existing file or directory at normalized absolute `path` is ignored by git. */
+int pf_gitignore_is_ignored(pf_gitignore *gitignore, const char *path);
+
+#endif
