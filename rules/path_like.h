@@ -42,9 +42,10 @@
  *      every function of `os.path`, `ntpath` and `shutil`, `pathlib.Path`, `PurePath`,
  *      `PureWindowsPath`, `WindowsPath`, `PosixPath`, `PurePosixPath`, any `.joinpath(...)`
  *      call, and the settings' path-calls names (an entry ending in `.*`, which the
- *      configuration file does not accept today, would match every function of a module). Names are qualified
- * through the file's imports (`from os import path; path.join(...)`, `import os.path as p`); a bare `Path`
- * that no import binds counts as pathlib's;
+ *      configuration file does not accept today, would match every function of a module).
+ *      Names are qualified through the file's imports (`from os import path;
+ *      path.join(...)`, `import os.path as p`); a bare `Path` that no import binds counts as
+ *      pathlib's;
  *   5. concatenation: a later part of an implicit concatenation whose first part is
  *      path-like by tests 1 to 3 ("C:\\dir" "\name.txt"). Otherwise each part of a
  *      concatenation is judged on its own, except that test 4 applies to every part of a
