@@ -27,37 +27,6 @@ static char *escape_literal(const char *text) {
   return escaped;
 }
 
-/* Drops "." segments and empty ones, and lets ".." remove the segment before it. */
-static void normalize_pattern(char *pattern) {
-  char *out = pattern;
-  const char *in = pattern;
-  size_t length = 0;
-  while (*in) {
-    while (*in == '/')
-      in++;
-    const char *end = strchr(in, '/');
-    size_t part = end ? (size_t)(end - in) : strlen(in);
-    if (part == 0)
-      break;
-    if (part == 1 && in[0] == '.') {
-      /* nothing */
-    } else if (part == 2 && in[0] == '.' && in[1] == '.') {
-      while (length > 0 && out[length - 1] != '/')
-        length--;
-      if (length > 0)
-        length--;
-    } else {
-      out[length++] = '/';
-      memmove(out + length, in, part);
-      length += part;
-    }
-    in += part;
-  }
-  if (length == 0)
-    out[length++] = '/';
-  out[length] = '\0';
-}
-
 int pf_glob_compile(pf_glob *glob, const char *pattern, const char *base_dir, int allow_negation, char *error,
                     size_t error_size) {
   memset(glob, 0, sizeof(*glob));
@@ -96,7 +65,7 @@ int pf_glob_compile(pf_glob *glob, const char *pattern, const char *base_dir, in
       memcpy(glob->pattern + base_length + 1, body, body_length + 1);
       free(base);
     }
-    normalize_pattern(glob->pattern);
+    pf_path_normalize_in_place(glob->pattern);
   }
   free(text);
   return 0;

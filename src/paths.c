@@ -7,15 +7,10 @@
 
 #include "arena.h"
 
-char *pf_path_absolute(const char *cwd, const char *path) {
-  size_t cwd_length = path[0] == '/' ? 0 : strlen(cwd), path_length = strlen(path);
-  char *joined = pf_xmalloc(cwd_length + path_length + 2);
-  memcpy(joined, cwd, cwd_length);
-  joined[cwd_length] = '/';
-  memcpy(joined + cwd_length + 1, path, path_length + 1);
+void pf_path_normalize_in_place(char *path) {
   /* Rewrite in place: `out` never passes `in`. */
-  char *out = joined;
-  const char *in = joined;
+  char *out = path;
+  const char *in = path;
   size_t length = 0;
   while (*in) {
     while (*in == '/')
@@ -41,7 +36,16 @@ char *pf_path_absolute(const char *cwd, const char *path) {
   if (length == 0)
     out[length++] = '/';
   out[length] = '\0';
-  return out;
+}
+
+char *pf_path_absolute(const char *cwd, const char *path) {
+  size_t cwd_length = path[0] == '/' ? 0 : strlen(cwd), path_length = strlen(path);
+  char *joined = pf_xmalloc(cwd_length + path_length + 2);
+  memcpy(joined, cwd, cwd_length);
+  joined[cwd_length] = '/';
+  memcpy(joined + cwd_length + 1, path, path_length + 1);
+  pf_path_normalize_in_place(joined);
+  return joined;
 }
 
 size_t pf_path_parent_length(const char *path) {

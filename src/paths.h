@@ -15,6 +15,10 @@
 /* `path` made absolute against `cwd` (itself absolute) and normalized; owned by the caller. */
 char *pf_path_absolute(const char *cwd, const char *path);
 
+/* Lexically normalizes a '/'-separated path in place, as an absolute path: drops empty and
+ * "." segments and lets ".." remove the segment before it ("" becomes "/"). */
+void pf_path_normalize_in_place(char *path);
+
 /* The length of the parent of a normalized absolute path: "/a/b" -> 2 ("/a"), "/a" -> 1 ("/"),
  * "/" -> 0 (no parent). */
 size_t pf_path_parent_length(const char *path);
