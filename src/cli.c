@@ -34,6 +34,11 @@ static const char check_help[] =
     "%s"
     "  --stdin-filename NAME   the file name to show for input read from -\n"
     "  --exit-zero             exit 0 even when there are findings (errors still exit 2)\n"
+    "  -j, --threads N         lint on N threads (default: one per online CPU)\n"
+    "  --no-cache              neither read nor write the results cache\n"
+    "  --cache-dir DIR         keep the cache in DIR (default: $PITFALL_CACHE_DIR, else\n"
+    "                          .pitfall_cache in the project root)\n"
+    "  -v, --verbose           print the thread count and cache statistics on standard error\n"
     "  -h, --help              print this help\n"
     "\n"
     "Findings go to standard output, sorted by path, row, column and code; the summary line\n"
@@ -80,6 +85,21 @@ static int option_value(pf_cli *cli, int argc, char **argv, int *index, const ch
   return 1;
 }
 
+/* --threads N: a whole number from 1 to 1024. */
+static int parse_threads(pf_cli *cli, const char *value) {
+  if (!value)
+    return -1;
+  char *end = NULL;
+  long threads = value[0] >= '0' && value[0] <= '9' ? strtol(value, &end, 10) : 0;
+  if (!end || *end || threads < 1 || threads > 1024) {
+    snprintf(cli->error, sizeof(cli->error), "option --threads needs a whole number from 1 to 1024, not '%s'",
+             value);
+    return -1;
+  }
+  cli->threads = (unsigned)threads;
+  return 0;
+}
+
 static int parse_check(pf_cli *cli, int argc, char **argv, int start) {
   int only_paths = 0;
   for (int i = start; i < argc; i++) {
@@ -115,6 +135,25 @@ static int parse_check(pf_cli *cli, int argc, char **argv, int start) {
       if (!value)
         return -1;
       cli->stdin_filename = value;
+    } else if (option_value(cli, argc, argv, &i, "--threads", &value) ||
+               option_value(cli, argc, argv, &i, "-j", &value) ||
+               (strncmp(argument, "-j", 2) == 0 && (value = argument + 2))) { /* -j4 */
+      if (parse_threads(cli, value) != 0)
+        return -1;
+    } else if (strcmp(argument, "--no-cache") == 0) {
+      cli->no_cache = 1;
+    } else if (option_value(cli, argc, argv, &i, "--cache-dir", &value)) {
+      if (!value)
+        return -1;
+      if (!*value) {
+        snprintf(cli->error, sizeof(cli->error), "option --cache-dir needs a directory");
+        return -1;
+      }
+      cli->cache_dir = value;
+    } else if (strcmp(argument, "-v") == 0 || strcmp(argument, "--verbose") == 0) {
+      cli->verbose = 1;
+    } else if (strcmp(argument, "--parse-only") == 0) {
+      cli->parse_only = 1;
     } else {
       snprintf(cli->error, sizeof(cli->error), "unknown option '%s' (see `pitfall check --help`)", argument);
       return -1;

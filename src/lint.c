@@ -375,15 +375,9 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
   pf_arena_reset(&linter->arena);
 }
 
-void pf_lint_path(pf_linter *linter, const char *path, const char *display_path, const pf_settings *settings,
-                  pf_file_result *out) {
-  memset(out, 0, sizeof(*out));
-  out->path = pf_xstrdup(display_path);
-  pf_source source = {0};
-  char reason[256];
-  pf_load_status status = strcmp(path, "-") == 0
-                              ? pf_source_load_stream(&source, stdin, reason, sizeof(reason))
-                              : pf_source_load_file(&source, path, reason, sizeof(reason));
+/* Lints what pf_source_load_* produced (`status`, and `reason` when it failed), then frees it. */
+static void lint_loaded(pf_linter *linter, pf_load_status status, pf_source source, const char *reason,
+                        const char *display_path, const pf_settings *settings, pf_file_result *out) {
   if (status == PF_LOAD_DECODE) {
     /* Undecodable bytes are Python's SyntaxError, not an I/O failure: a PF000 finding at the
      * first bad byte (exit status 1), like any other syntax error. */
@@ -410,4 +404,26 @@ void pf_lint_path(pf_linter *linter, const char *path, const char *display_path,
   }
   pf_lint_source(linter, display_path, &source, settings, &out->diagnostics);
   pf_source_free(&source);
+}
+
+void pf_lint_path(pf_linter *linter, const char *path, const char *display_path, const pf_settings *settings,
+                  pf_file_result *out) {
+  memset(out, 0, sizeof(*out));
+  out->path = pf_xstrdup(display_path);
+  pf_source source = {0};
+  char reason[256];
+  pf_load_status status = strcmp(path, "-") == 0
+                              ? pf_source_load_stream(&source, stdin, reason, sizeof(reason))
+                              : pf_source_load_file(&source, path, reason, sizeof(reason));
+  lint_loaded(linter, status, source, reason, display_path, settings, out);
+}
+
+void pf_lint_bytes(pf_linter *linter, const char *bytes, size_t length, const char *display_path,
+                   const pf_settings *settings, pf_file_result *out) {
+  memset(out, 0, sizeof(*out));
+  out->path = pf_xstrdup(display_path);
+  pf_source source = {0};
+  char reason[256];
+  pf_load_status status = pf_source_load_bytes(&source, bytes, length, reason, sizeof(reason));
+  lint_loaded(linter, status, source, reason, display_path, settings, out);
 }

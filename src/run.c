@@ -14,6 +14,7 @@
 #include "arena.h"
 #include "discover.h"
 #include "lint.h"
+#include "pool.h"
 #include "report.h"
 #include "settings.h"
 
@@ -40,15 +41,28 @@ int pf_run_check(const pf_cli *cli) {
   pf_settings_init_default(&settings);
 
   pf_file_result *results = pf_xcalloc(files.count ? files.count : 1, sizeof(pf_file_result));
-  pf_linter *linter = pf_linter_new();
+  pf_lint_task *tasks = pf_xcalloc(files.count ? files.count : 1, sizeof(pf_lint_task));
   for (size_t i = 0; i < files.count; i++) {
     const char *path = files.paths[i];
     const char *display = path;
     if (strcmp(path, "-") == 0)
       display = cli->stdin_filename ? cli->stdin_filename : "-";
-    pf_lint_path(linter, path, display, &settings, &results[i]);
+    tasks[i] = (pf_lint_task){path, display, &settings};
   }
-  pf_linter_free(linter);
+  pf_cache *cache = NULL;
+  if (!cli->no_cache && !cli->parse_only) {
+    char *cache_directory = pf_cache_choose_directory(cli->cache_dir);
+    cache = pf_cache_open(cache_directory, files.count);
+    free(cache_directory);
+  }
+  pf_pool_options pool_options = {cli->threads ? cli->threads : pf_pool_default_threads(), cache,
+                                  cli->parse_only};
+  pf_pool_lint(tasks, files.count, &pool_options, results);
+  free(tasks);
+  if (cli->verbose)
+    fprintf(stderr, "pitfall: %zu file%s, %u thread%s\n", files.count, files.count == 1 ? "" : "s",
+            pool_options.threads, pool_options.threads == 1 ? "" : "s");
+  pf_cache_finish(cache, cli->verbose ? stderr : NULL);
   qsort(results, files.count, sizeof(pf_file_result), compare_results);
 
   char cwd[PATH_MAX];
