@@ -120,9 +120,17 @@ static void collect_statement(binding_buffer *buffer, TSNode statement, const pf
 
 void pf_imports_collect(pf_imports *imports, TSNode module, const pf_source *source, pf_arena *arena) {
   binding_buffer buffer = {0};
-  uint32_t count = ts_node_named_child_count(module);
-  for (uint32_t i = 0; i < count; i++)
-    collect_statement(&buffer, ts_node_named_child(module, i), source, arena);
+  /* A cursor, not ts_node_named_child(module, i): that one descends the module's hidden
+   * repeat nodes from the top on every call, which made a file of a million statements
+   * spend more time here than in the parse. */
+  TSTreeCursor cursor = ts_tree_cursor_new(module);
+  for (int more = ts_tree_cursor_goto_first_child(&cursor); more;
+       more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+    TSNode statement = ts_tree_cursor_current_node(&cursor);
+    if (ts_node_is_named(statement))
+      collect_statement(&buffer, statement, source, arena);
+  }
+  ts_tree_cursor_delete(&cursor);
   /* Move into the arena so the file's lifetime owns it. */
   imports->count = buffer.count;
   imports->bindings = NULL;

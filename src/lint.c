@@ -202,7 +202,8 @@ static void dispatch(pf_linter *linter, pf_context *ctx, const pf_settings *sett
  *     the last child of a node goes straight back to its parent instead of trying for a next
  *     sibling (a failed ts_tree_cursor_goto_next_sibling climbs through hidden nodes);
  *   - the field id is looked up only where someone can read it: for nodes a rule visits and
- *     for nodes with children (every ancestor a rule can see). Other leaves get 0;
+ *     for nodes with children (every ancestor a rule can see). Other leaves get 0, and so do
+ *     the module's children, which never have one;
  *   - a tree without errors has no ERROR or MISSING nodes, so those checks are skipped. */
 static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings, TSNode root) {
   TSTreeCursor cursor = ts_tree_cursor_new(root);
@@ -225,7 +226,10 @@ static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings
     int is_error = has_error && symbol == PF_SYMBOL_ERROR;
     int is_missing = has_error && !is_error && ts_node_is_missing(node);
     int wanted = is_error || is_missing || linter->dispatch[kind].count;
-    linter->fields[depth] = depth && (child_count || wanted) ? ts_tree_cursor_current_field_id(&cursor) : 0;
+    /* The module has no fields (module: repeat(_statement); tests/unit/test_walk.c checks it),
+     * and the lookup climbs its hidden repeat nodes: log(statements) steps for each one. */
+    linter->fields[depth] =
+        depth > 1 && (child_count || wanted) ? ts_tree_cursor_current_field_id(&cursor) : 0;
 
     if (is_error || is_missing) {
       dispatch(linter, ctx, settings, PF_KIND_SYNTAX_ERROR, node);
