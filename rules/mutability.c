@@ -80,8 +80,8 @@ static const char *match_mutable_call(const pf_context *ctx, TSNode function) {
       value = ts_node_named_child(function, 0);
     function = value;
   }
-  if (ts_node_is_null(function) || pf_qualified_name(ctx->imports, ctx->source, function, qualified,
-                                                     sizeof(qualified)) != 0)
+  if (ts_node_is_null(function) ||
+      pf_qualified_name(ctx->imports, ctx->source, function, qualified, sizeof(qualified)) != 0)
     return NULL;
   /* A bare name no import binds: the builtin or a star-imported collections class, unless
    * the module defines a callable of that name itself. */
@@ -164,14 +164,24 @@ int pf_is_mutable_value(const pf_context *ctx, TSNode expression, pf_mutable_val
 
 /* Type names (last dotted segment) that promise read-only use. */
 static const char *const immutable_types[] = {
-    "Sequence", "Mapping",  "AbstractSet", "Iterable", "Collection", "Container", "Reversible",
-    "Iterator", "tuple",    "Tuple",       "frozenset", "FrozenSet", "str",       "bytes",
-    "int",      "float",    "complex",     "bool",      "Hashable",  "Sized",     "ByteString",
-    "MappingProxyType", "KeysView", "ValuesView", "ItemsView", "NamedTuple", NULL,
+    "Sequence",    "Mapping",
+    "AbstractSet", "Iterable",
+    "Collection",  "Container",
+    "Reversible",  "Iterator",
+    "tuple",       "Tuple",
+    "frozenset",   "FrozenSet",
+    "str",         "bytes",
+    "int",         "float",
+    "complex",     "bool",
+    "Hashable",    "Sized",
+    "ByteString",  "MappingProxyType",
+    "KeysView",    "ValuesView",
+    "ItemsView",   "NamedTuple",
+    NULL,
 };
 
-static int last_segment_is(const pf_context *ctx, const pf_source *source, TSNode name, const char *const *list,
-                           const pf_name_list *extra) {
+static int last_segment_is(const pf_context *ctx, const pf_source *source, TSNode name,
+                           const char *const *list, const pf_name_list *extra) {
   char qualified[256];
   if (pf_qualified_name(ctx->imports, source, name, qualified, sizeof(qualified)) != 0)
     return 0;
@@ -290,9 +300,10 @@ static int check_annotation(const pf_context *ctx, TSNode annotation, annotation
     if (kind == PF_KIND_BINARY_OPERATOR || kind == PF_KIND_UNION_TYPE) {
       /* X | Y: both sides must be immutable. */
       if (kind == PF_KIND_BINARY_OPERATOR) {
-        TSNode operator = pf_child(node, pf_field.OPERATOR);
-        if (ts_node_is_null(operator) || ts_node_end_byte(operator) - ts_node_start_byte(operator) != 1 ||
-            source->text[ts_node_start_byte(operator)] != '|')
+        TSNode operator_token = pf_child(node, pf_field.OPERATOR);
+        if (ts_node_is_null(operator_token) ||
+            ts_node_end_byte(operator_token) - ts_node_start_byte(operator_token) != 1 ||
+            source->text[ts_node_start_byte(operator_token)] != '|')
           return 0;
       }
       uint32_t children = ts_node_named_child_count(node);
@@ -325,9 +336,8 @@ static int check_annotation(const pf_context *ctx, TSNode annotation, annotation
       return 0;
     const char *dot = strrchr(qualified, '.');
     const char *last = dot ? dot + 1 : qualified;
-    if (!ts_node_is_null(arguments) &&
-        (strcmp(last, "Optional") == 0 || strcmp(last, "Union") == 0 || strcmp(last, "Annotated") == 0 ||
-         strcmp(last, "Final") == 0)) {
+    if (!ts_node_is_null(arguments) && (strcmp(last, "Optional") == 0 || strcmp(last, "Union") == 0 ||
+                                        strcmp(last, "Annotated") == 0 || strcmp(last, "Final") == 0)) {
       /* Every argument must be immutable for Union/Optional; only the first counts for
        * Annotated and Final. A generic_type wraps its arguments in one type_parameter. */
       int only_first = strcmp(last, "Annotated") == 0 || strcmp(last, "Final") == 0;

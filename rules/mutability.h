@@ -17,9 +17,9 @@
 #include "rule.h"
 
 typedef struct pf_mutable_value {
-  TSNode node;          /* the mutable expression itself (inside parentheses or a walrus) */
-  const char *kind;     /* "list", "dict", "set", "bytearray", "collections.deque", ... */
-  const char *form;     /* "display", "comprehension" or "call" */
+  TSNode node;      /* the mutable expression itself (inside parentheses or a walrus) */
+  const char *kind; /* "list", "dict", "set", "bytearray", "collections.deque", ... */
+  const char *form; /* "display", "comprehension" or "call" */
 } pf_mutable_value;
 
 /* Whether `expression` evaluates to a fresh mutable object; fills *out when it does.

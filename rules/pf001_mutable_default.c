@@ -79,9 +79,28 @@ static const char explanation[] =
 
 /* Method names that mutate the object they are called on. */
 static const char *const mutating_methods[] = {
-    "append", "extend", "insert", "update", "add", "pop", "popitem", "remove", "discard", "clear",
-    "setdefault", "sort", "reverse", "appendleft", "extendleft", "popleft", "difference_update",
-    "intersection_update", "symmetric_difference_update", "__setitem__", "__delitem__", NULL,
+    "append",
+    "extend",
+    "insert",
+    "update",
+    "add",
+    "pop",
+    "popitem",
+    "remove",
+    "discard",
+    "clear",
+    "setdefault",
+    "sort",
+    "reverse",
+    "appendleft",
+    "extendleft",
+    "popleft",
+    "difference_update",
+    "intersection_update",
+    "symmetric_difference_update",
+    "__setitem__",
+    "__delitem__",
+    NULL,
 };
 
 typedef struct pending_default {
@@ -145,11 +164,13 @@ static int parameters_bind(const pf_context *ctx, TSNode parameters, const char 
     else if (kind == PF_KIND_TYPED_PARAMETER || kind == PF_KIND_LIST_SPLAT_PATTERN ||
              kind == PF_KIND_DICTIONARY_SPLAT_PATTERN)
       bound = ts_node_named_child_count(parameter) ? ts_node_named_child(parameter, 0) : bound;
-    if (pf_node_kind(bound) == PF_KIND_LIST_SPLAT_PATTERN || pf_node_kind(bound) == PF_KIND_DICTIONARY_SPLAT_PATTERN)
+    if (pf_node_kind(bound) == PF_KIND_LIST_SPLAT_PATTERN ||
+        pf_node_kind(bound) == PF_KIND_DICTIONARY_SPLAT_PATTERN)
       bound = ts_node_named_child_count(bound) ? ts_node_named_child(bound, 0) : bound;
     uint32_t bound_length;
     const char *text = pf_node_text(ctx, bound, &bound_length);
-    if (pf_node_kind(bound) == PF_KIND_IDENTIFIER && bound_length == length && memcmp(text, name, length) == 0)
+    if (pf_node_kind(bound) == PF_KIND_IDENTIFIER && bound_length == length &&
+        memcmp(text, name, length) == 0)
       return 1;
   }
   return 0;
@@ -266,7 +287,8 @@ static void visit(pf_context *ctx, TSNode node, void *opaque) {
     TSNode parameters = pf_child(node, pf_field.PARAMETERS);
     TSNode name = pf_child(node, pf_field.NAME);
     if (!ts_node_is_null(parameters))
-      collect_defaults(ctx, node, parameters, ts_node_is_null(name) ? "?" : pf_node_text_dup(ctx, name), state);
+      collect_defaults(ctx, node, parameters, ts_node_is_null(name) ? "?" : pf_node_text_dup(ctx, name),
+                       state);
     break;
   }
   case PF_KIND_LAMBDA: {
@@ -311,10 +333,12 @@ static void file_end(pf_context *ctx, void *opaque) {
     const char *of_function = strcmp(entry->function_name, "lambda") == 0 ? "a lambda" : entry->function_name;
     const char *tick = strcmp(entry->function_name, "lambda") == 0 ? "" : "`";
     if (entry->mutated_row)
-      pf_emit(ctx, entry->value, PF_SEVERITY_ERROR,
-              "Mutable default for parameter `%s` of %s%s%s is mutated in the body (%s on line %u): every call "
-              "without `%s` shares and changes the same %s",
-              entry->parameter, tick, of_function, tick, entry->mutation, entry->mutated_row, entry->parameter, what);
+      pf_emit(
+          ctx, entry->value, PF_SEVERITY_ERROR,
+          "Mutable default for parameter `%s` of %s%s%s is mutated in the body (%s on line %u): every call "
+          "without `%s` shares and changes the same %s",
+          entry->parameter, tick, of_function, tick, entry->mutation, entry->mutated_row, entry->parameter,
+          what);
     else
       pf_emit(ctx, entry->value, PF_SEVERITY_WARNING,
               "Mutable default for parameter `%s` of %s%s%s: this %s is created once, when the function is "
@@ -327,9 +351,8 @@ static void file_end(pf_context *ctx, void *opaque) {
 }
 
 static const pf_kind kinds[] = {
-    PF_KIND_FUNCTION_DEFINITION, PF_KIND_LAMBDA,           PF_KIND_CALL,
-    PF_KIND_ASSIGNMENT,          PF_KIND_AUGMENTED_ASSIGNMENT, PF_KIND_DELETE_STATEMENT,
-    PF_KIND_OTHER,
+    PF_KIND_FUNCTION_DEFINITION,  PF_KIND_LAMBDA,           PF_KIND_CALL,  PF_KIND_ASSIGNMENT,
+    PF_KIND_AUGMENTED_ASSIGNMENT, PF_KIND_DELETE_STATEMENT, PF_KIND_OTHER,
 };
 
 const pf_rule pf_rule_mutable_default_argument = {

@@ -121,7 +121,7 @@ static int parse_check(pf_cli *cli, int argc, char **argv, int start) {
       if (!value)
         return -1;
       if (!pf_output_format_find(value)) {
-        char names[512] = "";
+        char names[256] = "";
         for (size_t f = 0; f < pf_output_format_count; f++) {
           strncat(names, f ? ", " : "", sizeof(names) - strlen(names) - 1);
           strncat(names, pf_output_formats[f].name, sizeof(names) - strlen(names) - 1);
