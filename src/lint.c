@@ -249,6 +249,7 @@ static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings
     /* ERROR subtrees are reported once and not descended into. */
     if (child_count && !is_error && ts_tree_cursor_goto_first_child(&cursor)) {
       depth++;
+      ensure_stack(linter, (size_t)depth + 1);
       linter->siblings_left[depth] = child_count - 1;
       continue;
     }
