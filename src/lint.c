@@ -212,7 +212,8 @@ static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings
   int has_error = ts_node_has_error(root);
   for (;;) {
     TSNode node = ts_tree_cursor_current_node(&cursor);
-    ensure_stack(linter, (size_t)depth + 1);
+    if (depth >= linter->stack_capacity)
+      ensure_stack(linter, (size_t)depth + 1);
     ctx->nodes = linter->nodes;
     ctx->fields = linter->fields;
     linter->nodes[depth] = node;
@@ -249,7 +250,8 @@ static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings
     /* ERROR subtrees are reported once and not descended into. */
     if (child_count && !is_error && ts_tree_cursor_goto_first_child(&cursor)) {
       depth++;
-      ensure_stack(linter, (size_t)depth + 1);
+      if (depth >= linter->stack_capacity)
+        ensure_stack(linter, (size_t)depth + 1);
       linter->siblings_left[depth] = child_count - 1;
       continue;
     }
@@ -284,9 +286,16 @@ enum { PYTHON_NESTING_LIMIT = 200, PARSE_NESTING_LIMIT = 20000 };
  * approximation of Python's tokenizer that is exact for every valid program). Sets
  * *too_deep_at to the bracket that first exceeds PYTHON_NESTING_LIMIT. */
 static uint32_t max_bracket_depth(const pf_source *source, uint32_t *too_deep_at) {
+  /* The bytes the scan acts on; it skips runs of the others in a tight loop. */
+  static const unsigned char acts_on[256] = {
+      ['#'] = 1, ['"'] = 1, ['\''] = 1, ['('] = 1, ['['] = 1, ['{'] = 1, [')'] = 1, [']'] = 1, ['}'] = 1};
   const char *text = source->text;
   uint32_t length = source->length, depth = 0, deepest = 0;
   for (uint32_t i = 0; i < length; i++) {
+    while (i < length && !acts_on[(unsigned char)text[i]])
+      i++;
+    if (i == length)
+      break;
     char c = text[i];
     if (c == '#') {
       while (i < length && text[i] != '\n' && text[i] != '\r')
