@@ -600,7 +600,7 @@ void pf_cache_store(pf_cache *cache, size_t index, const char *path, uint64_t se
   s->record = NULL;
   s->record_length = 0;
   if (result->error || !*path) {
-    s->outcome = SLOT_DROPPED;
+    s->outcome = s->old ? SLOT_DROPPED : SLOT_NONE;
     return;
   }
   record_header header = {0};
