@@ -810,8 +810,6 @@ pf_cache_stats pf_cache_get_stats(const pf_cache *cache) {
   return stats;
 }
 
-const char *pf_cache_directory(const pf_cache *cache) { return cache->directory; }
-
 void pf_cache_close(pf_cache *cache) {
   if (!cache)
     return;

@@ -94,7 +94,6 @@ int pf_cache_save(pf_cache *cache, char *error, size_t error_size);
 void pf_cache_finish(pf_cache *cache, FILE *verbose);
 
 pf_cache_stats pf_cache_get_stats(const pf_cache *cache);
-const char *pf_cache_directory(const pf_cache *cache);
 void pf_cache_close(pf_cache *cache);
 
 /* Exposed for unit tests: serialises a result's findings (every field the reporters use) and
