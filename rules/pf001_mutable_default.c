@@ -306,6 +306,8 @@ static TSNode subscript_base(TSNode target) {
 }
 
 static void visit_call(pf_context *ctx, TSNode call, pf001_state *state) {
+  if (!state->count) /* no mutable default pending: nothing to mark (most files) */
+    return;
   TSNode function = pf_child(call, pf_field.FUNCTION);
   if (pf_node_kind(function) != PF_KIND_ATTRIBUTE)
     return;
@@ -330,6 +332,8 @@ static void visit_call(pf_context *ctx, TSNode call, pf001_state *state) {
 }
 
 static void visit_assignment(pf_context *ctx, TSNode assignment, pf001_state *state, int augmented) {
+  if (!state->count) /* no mutable default pending: nothing to mark (most files) */
+    return;
   TSNode left = pf_child(assignment, pf_field.LEFT);
   if (ts_node_is_null(left))
     return;
@@ -351,6 +355,8 @@ static void visit_assignment(pf_context *ctx, TSNode assignment, pf001_state *st
 }
 
 static void visit_delete(pf_context *ctx, TSNode statement, pf001_state *state) {
+  if (!state->count) /* no mutable default pending: nothing to mark (most files) */
+    return;
   uint32_t count = ts_node_named_child_count(statement);
   for (uint32_t i = 0; i < count; i++) {
     TSNode target = ts_node_named_child(statement, i);

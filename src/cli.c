@@ -44,6 +44,11 @@ static const char check_help[] =
     "                          atomically, and only when its syntax tree stays the same\n"
     "  --force-exclude         apply excludes to paths named explicitly too (for pre-commit,\n"
     "                          which names every staged file)\n"
+    "  -j, --threads N         lint on N threads (default: one per online CPU)\n"
+    "  --no-cache              neither read nor write the results cache\n"
+    "  --cache-dir DIR         keep the cache in DIR (default: $PITFALL_CACHE_DIR, else\n"
+    "                          .pitfall_cache in the project root)\n"
+    "  -v, --verbose           print the thread count and cache statistics on standard error\n"
     "  -h, --help              print this help\n"
     "\n"
     "Configuration: each file uses the closest .pitfall.toml, pitfall.toml or pyproject.toml\n"
@@ -123,6 +128,21 @@ static int setting_option(pf_cli *cli, int argc, char **argv, int *index) {
   return 0;
 }
 
+/* --threads N: a whole number from 1 to 1024. */
+static int parse_threads(pf_cli *cli, const char *value) {
+  if (!value)
+    return -1;
+  char *end = NULL;
+  long threads = value[0] >= '0' && value[0] <= '9' ? strtol(value, &end, 10) : 0;
+  if (!end || *end || threads < 1 || threads > 1024) {
+    snprintf(cli->error, sizeof(cli->error), "option --threads needs a whole number from 1 to 1024, not '%s'",
+             value);
+    return -1;
+  }
+  cli->threads = (unsigned)threads;
+  return 0;
+}
+
 static int parse_check(pf_cli *cli, int argc, char **argv, int start) {
   int only_paths = 0;
   for (int i = start; i < argc; i++) {
@@ -192,6 +212,25 @@ static int parse_check(pf_cli *cli, int argc, char **argv, int start) {
       if (!value)
         return -1;
       cli->stdin_filename = value;
+    } else if (option_value(cli, argc, argv, &i, "--threads", &value) ||
+               option_value(cli, argc, argv, &i, "-j", &value) ||
+               (strncmp(argument, "-j", 2) == 0 && (value = argument + 2))) { /* -j4 */
+      if (parse_threads(cli, value) != 0)
+        return -1;
+    } else if (strcmp(argument, "--no-cache") == 0) {
+      cli->no_cache = 1;
+    } else if (option_value(cli, argc, argv, &i, "--cache-dir", &value)) {
+      if (!value)
+        return -1;
+      if (!*value) {
+        snprintf(cli->error, sizeof(cli->error), "option --cache-dir needs a directory");
+        return -1;
+      }
+      cli->cache_dir = value;
+    } else if (strcmp(argument, "-v") == 0 || strcmp(argument, "--verbose") == 0) {
+      cli->verbose = 1;
+    } else if (strcmp(argument, "--parse-only") == 0) {
+      cli->parse_only = 1;
     } else {
       snprintf(cli->error, sizeof(cli->error), "unknown option '%s' (see `pitfall check --help`)", argument);
       return -1;

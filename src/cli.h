@@ -47,6 +47,13 @@ typedef struct pf_cli {
   int isolated;             /* --isolated */
   int no_respect_gitignore; /* --no-respect-gitignore */
   char error[512];          /* non-empty on a usage error */
+
+  /* check: speed and the cache */
+  unsigned threads;      /* --threads/-j N; 0 means one per online CPU */
+  int no_cache;          /* --no-cache */
+  const char *cache_dir; /* --cache-dir DIR, or NULL */
+  int verbose;           /* -v/--verbose: threads and cache statistics on stderr */
+  int parse_only;        /* hidden --parse-only, the benchmark's floor: read and parse, no rules */
 } pf_cli;
 
 /* Parses argv. Returns 0, or -1 with pf_cli.error set. */

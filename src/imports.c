@@ -92,37 +92,70 @@ static int is_compound(pf_kind kind) {
          kind == PF_KIND_EXCEPT_CLAUSE || kind == PF_KIND_FINALLY_CLAUSE;
 }
 
+typedef struct pending_node {
+  TSNode node;
+  uint32_t nesting;
+} pending_node;
+
+typedef struct pending_stack {
+  pending_node *items;
+  size_t count, capacity;
+} pending_stack;
+
+/* Pushes the named children of `parent` so that they pop in source order (a later import
+ * rebinds a name). A cursor, not ts_node_named_child(parent, i): that one descends the
+ * parent's hidden repeat nodes from the top on every call, quadratic on a long block. */
+static void push_children(pending_stack *stack, TSNode parent, uint32_t nesting) {
+  size_t first = stack->count;
+  TSTreeCursor cursor = ts_tree_cursor_new(parent);
+  for (int more = ts_tree_cursor_goto_first_child(&cursor); more;
+       more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+    TSNode child = ts_tree_cursor_current_node(&cursor);
+    if (!ts_node_is_named(child))
+      continue;
+    pf_grow((void **)&stack->items, &stack->capacity, stack->count + 1, sizeof(pending_node));
+    stack->items[stack->count++] = (pending_node){child, nesting};
+  }
+  ts_tree_cursor_delete(&cursor);
+  for (size_t low = first, high = stack->count; low + 1 < high; low++, high--) {
+    pending_node swap = stack->items[low];
+    stack->items[low] = stack->items[high - 1];
+    stack->items[high - 1] = swap;
+  }
+}
+
 /* Visits the module's statements and, through compound statements (if/try/with and their
  * clauses and blocks), the imports nested up to MAX_NESTING levels below module level, such
  * as `try: import x` or `if TYPE_CHECKING: from y import z`. Function and class bodies are
- * not entered. A bounded work stack, never recursion. */
+ * not entered. The module's statements are read with one cursor; only the inside of a
+ * compound statement goes through the (bounded) work stack, never recursion. */
 void pf_imports_collect(pf_imports *imports, TSNode module, const pf_source *source, pf_arena *arena) {
   enum { MAX_NESTING = 6 };
-  typedef struct pending {
-    TSNode node;
-    uint32_t nesting;
-  } pending;
   binding_buffer buffer = {0};
-  pending *stack = NULL;
-  size_t count = 0, capacity = 0;
-  for (uint32_t i = ts_node_named_child_count(module); i-- > 0;) {
-    pf_grow((void **)&stack, &capacity, count + 1, sizeof(pending));
-    stack[count++] = (pending){ts_node_named_child(module, i), 0};
-  }
-  while (count) {
-    pending item = stack[--count];
-    pf_kind kind = pf_node_kind(item.node);
+  pending_stack stack = {0};
+  TSTreeCursor cursor = ts_tree_cursor_new(module);
+  for (int more = ts_tree_cursor_goto_first_child(&cursor); more;
+       more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+    TSNode statement = ts_tree_cursor_current_node(&cursor);
+    pf_kind kind = pf_node_kind(statement);
     if (kind == PF_KIND_IMPORT_STATEMENT || kind == PF_KIND_IMPORT_FROM_STATEMENT) {
-      collect_statement(&buffer, item.node, source, arena);
-    } else if (is_compound(kind) && item.nesting < MAX_NESTING) {
-      /* Children in reverse so that they pop in source order: later imports rebind. */
-      for (uint32_t i = ts_node_named_child_count(item.node); i-- > 0;) {
-        pf_grow((void **)&stack, &capacity, count + 1, sizeof(pending));
-        stack[count++] = (pending){ts_node_named_child(item.node, i), item.nesting + 1};
-      }
+      collect_statement(&buffer, statement, source, arena);
+      continue;
+    }
+    if (!is_compound(kind))
+      continue;
+    push_children(&stack, statement, 1);
+    while (stack.count) {
+      pending_node item = stack.items[--stack.count];
+      pf_kind item_kind = pf_node_kind(item.node);
+      if (item_kind == PF_KIND_IMPORT_STATEMENT || item_kind == PF_KIND_IMPORT_FROM_STATEMENT)
+        collect_statement(&buffer, item.node, source, arena);
+      else if (is_compound(item_kind) && item.nesting < MAX_NESTING)
+        push_children(&stack, item.node, item.nesting + 1);
     }
   }
-  free(stack);
+  ts_tree_cursor_delete(&cursor);
+  free(stack.items);
   /* Move into the arena so the file's lifetime owns it. */
   imports->count = buffer.count;
   imports->bindings = NULL;

@@ -31,6 +31,7 @@ struct pf_linter {
   pf_arena arena;
   TSNode *nodes;
   TSFieldId *fields;
+  uint32_t *siblings_left; /* per depth: siblings after nodes[depth] still to visit */
   size_t stack_capacity;
   pf_frame *frames;
   size_t frame_capacity;
@@ -66,6 +67,7 @@ void pf_linter_free(pf_linter *linter) {
   pf_arena_free(&linter->arena);
   free(linter->nodes);
   free(linter->fields);
+  free(linter->siblings_left);
   free(linter->frames);
   free(linter->rule_states);
   free(linter);
@@ -181,6 +183,7 @@ static void ensure_stack(pf_linter *linter, size_t needed) {
   size_t capacity = linter->stack_capacity;
   pf_grow((void **)&linter->nodes, &capacity, needed, sizeof(TSNode));
   linter->fields = pf_xrealloc(linter->fields, capacity * sizeof(TSFieldId));
+  linter->siblings_left = pf_xrealloc(linter->siblings_left, capacity * sizeof(uint32_t));
   linter->stack_capacity = capacity;
 }
 
@@ -197,56 +200,77 @@ static void dispatch(pf_linter *linter, pf_context *ctx, const pf_settings *sett
   }
 }
 
+/* The walk visits every node once, in source order, with one TSTreeCursor. Measured with
+ * callgrind on the standard library, the cursor calls are most of what linting adds to the
+ * parse, so the loop avoids the ones whose answer it already knows:
+ *   - a node's visible child count is O(1), so leaves are not asked for a first child, and
+ *     the last child of a node goes straight back to its parent instead of trying for a next
+ *     sibling (a failed ts_tree_cursor_goto_next_sibling climbs through hidden nodes);
+ *   - the field id is looked up only where someone can read it: for nodes a rule visits and
+ *     for nodes with children (every ancestor a rule can see). Other leaves get 0, and so do
+ *     the module's children, which never have one;
+ *   - a tree without errors has no ERROR or MISSING nodes, so those checks are skipped. */
 static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings, TSNode root) {
   TSTreeCursor cursor = ts_tree_cursor_new(root);
   uint32_t depth = 0;
   size_t frame_capacity = linter->frame_capacity;
+  int has_error = ts_node_has_error(root);
   for (;;) {
     TSNode node = ts_tree_cursor_current_node(&cursor);
-    ensure_stack(linter, (size_t)depth + 1);
+    if (depth >= linter->stack_capacity)
+      ensure_stack(linter, (size_t)depth + 1);
     ctx->nodes = linter->nodes;
     ctx->fields = linter->fields;
     linter->nodes[depth] = node;
-    linter->fields[depth] = depth ? ts_tree_cursor_current_field_id(&cursor) : 0;
     ctx->depth = depth;
     while (ctx->frame_count && ctx->frames[ctx->frame_count - 1].depth >= depth)
       ctx->frame_count--;
 
-    int descend = 1;
+    uint32_t child_count = ts_node_child_count(node);
     TSSymbol symbol = ts_node_symbol(node);
-    if (symbol == PF_SYMBOL_ERROR) {
+    pf_kind kind = symbol < pf_symbol_count ? (pf_kind)pf_kind_of_symbol[symbol] : PF_KIND_OTHER;
+    int is_error = has_error && symbol == PF_SYMBOL_ERROR;
+    int is_missing = has_error && !is_error && ts_node_is_missing(node);
+    int wanted = is_error || is_missing || linter->dispatch[kind].count;
+    /* The module has no fields (module: repeat(_statement); tests/unit/test_walk.c checks it),
+     * and the lookup climbs its hidden repeat nodes: log(statements) steps for each one. */
+    linter->fields[depth] =
+        depth > 1 && (child_count || wanted) ? ts_tree_cursor_current_field_id(&cursor) : 0;
+
+    if (is_error || is_missing) {
       dispatch(linter, ctx, settings, PF_KIND_SYNTAX_ERROR, node);
-      descend = 0;
-    } else if (ts_node_is_missing(node)) {
-      dispatch(linter, ctx, settings, PF_KIND_SYNTAX_ERROR, node);
-    } else {
-      pf_kind kind = symbol < pf_symbol_count ? (pf_kind)pf_kind_of_symbol[symbol] : PF_KIND_OTHER;
-      if (kind != PF_KIND_OTHER) {
-        dispatch(linter, ctx, settings, kind, node);
-        if (kind == PF_KIND_CLASS_DEFINITION || kind == PF_KIND_FUNCTION_DEFINITION ||
-            kind == PF_KIND_LAMBDA) {
-          pf_grow((void **)&linter->frames, &frame_capacity, ctx->frame_count + 1, sizeof(pf_frame));
-          linter->frame_capacity = frame_capacity;
-          ctx->frames = linter->frames;
-          ctx->frames[ctx->frame_count].node = node;
-          ctx->frames[ctx->frame_count].kind = kind;
-          ctx->frames[ctx->frame_count].depth = depth;
-          ctx->frame_count++;
-        }
+    } else if (kind != PF_KIND_OTHER) {
+      dispatch(linter, ctx, settings, kind, node);
+      if (kind == PF_KIND_CLASS_DEFINITION || kind == PF_KIND_FUNCTION_DEFINITION || kind == PF_KIND_LAMBDA) {
+        pf_grow((void **)&linter->frames, &frame_capacity, ctx->frame_count + 1, sizeof(pf_frame));
+        linter->frame_capacity = frame_capacity;
+        ctx->frames = linter->frames;
+        ctx->frames[ctx->frame_count].node = node;
+        ctx->frames[ctx->frame_count].kind = kind;
+        ctx->frames[ctx->frame_count].depth = depth;
+        ctx->frame_count++;
       }
     }
 
-    if (descend && ts_tree_cursor_goto_first_child(&cursor)) {
+    /* ERROR subtrees are reported once and not descended into. */
+    if (child_count && !is_error && ts_tree_cursor_goto_first_child(&cursor)) {
       depth++;
+      if (depth >= linter->stack_capacity)
+        ensure_stack(linter, (size_t)depth + 1);
+      linter->siblings_left[depth] = child_count - 1;
       continue;
     }
     for (;;) {
-      if (ts_tree_cursor_goto_next_sibling(&cursor))
-        break;
-      if (!ts_tree_cursor_goto_parent(&cursor)) {
+      if (depth == 0) {
         ts_tree_cursor_delete(&cursor);
         return;
       }
+      if (linter->siblings_left[depth]) {
+        linter->siblings_left[depth]--;
+        if (ts_tree_cursor_goto_next_sibling(&cursor))
+          break;
+      }
+      ts_tree_cursor_goto_parent(&cursor);
       depth--;
     }
   }
@@ -267,9 +291,16 @@ enum { PYTHON_NESTING_LIMIT = 200, PARSE_NESTING_LIMIT = 20000 };
  * approximation of Python's tokenizer that is exact for every valid program). Sets
  * *too_deep_at to the bracket that first exceeds PYTHON_NESTING_LIMIT. */
 static uint32_t max_bracket_depth(const pf_source *source, uint32_t *too_deep_at) {
+  /* The bytes the scan acts on; it skips runs of the others in a tight loop. */
+  static const unsigned char acts_on[256] = {
+      ['#'] = 1, ['"'] = 1, ['\''] = 1, ['('] = 1, ['['] = 1, ['{'] = 1, [')'] = 1, [']'] = 1, ['}'] = 1};
   const char *text = source->text;
   uint32_t length = source->length, depth = 0, deepest = 0;
   for (uint32_t i = 0; i < length; i++) {
+    while (i < length && !acts_on[(unsigned char)text[i]])
+      i++;
+    if (i == length)
+      break;
     char c = text[i];
     if (c == '#') {
       while (i < length && text[i] != '\n' && text[i] != '\r')
@@ -386,15 +417,9 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
   pf_arena_reset(&linter->arena);
 }
 
-void pf_lint_path(pf_linter *linter, const char *path, const char *display_path, const pf_settings *settings,
-                  pf_file_result *out) {
-  memset(out, 0, sizeof(*out));
-  out->path = pf_xstrdup(display_path);
-  pf_source source = {0};
-  char reason[256];
-  pf_load_status status = strcmp(path, "-") == 0
-                              ? pf_source_load_stream(&source, stdin, reason, sizeof(reason))
-                              : pf_source_load_file(&source, path, reason, sizeof(reason));
+/* Lints what pf_source_load_* produced (`status`, and `reason` when it failed), then frees it. */
+static void lint_loaded(pf_linter *linter, pf_load_status status, pf_source source, const char *reason,
+                        const char *display_path, const pf_settings *settings, pf_file_result *out) {
   if (status == PF_LOAD_DECODE) {
     /* Undecodable bytes are Python's SyntaxError, not an I/O failure: a PF000 finding at the
      * first bad byte (exit status 1), like any other syntax error. */
@@ -421,4 +446,26 @@ void pf_lint_path(pf_linter *linter, const char *path, const char *display_path,
   }
   pf_lint_source(linter, display_path, &source, settings, &out->diagnostics);
   pf_source_free(&source);
+}
+
+void pf_lint_path(pf_linter *linter, const char *path, const char *display_path, const pf_settings *settings,
+                  pf_file_result *out) {
+  memset(out, 0, sizeof(*out));
+  out->path = pf_xstrdup(display_path);
+  pf_source source = {0};
+  char reason[256];
+  pf_load_status status = strcmp(path, "-") == 0
+                              ? pf_source_load_stream(&source, stdin, reason, sizeof(reason))
+                              : pf_source_load_file(&source, path, reason, sizeof(reason));
+  lint_loaded(linter, status, source, reason, display_path, settings, out);
+}
+
+void pf_lint_bytes(pf_linter *linter, const char *bytes, size_t length, const char *display_path,
+                   const pf_settings *settings, pf_file_result *out) {
+  memset(out, 0, sizeof(*out));
+  out->path = pf_xstrdup(display_path);
+  pf_source source = {0};
+  char reason[256];
+  pf_load_status status = pf_source_load_bytes(&source, bytes, length, reason, sizeof(reason));
+  lint_loaded(linter, status, source, reason, display_path, settings, out);
 }

@@ -42,6 +42,11 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
 void pf_lint_path(pf_linter *linter, const char *path, const char *display_path, const pf_settings *settings,
                   pf_file_result *out);
 
+/* Lints a file's bytes already read into memory (the worker pool reads them once, to hash them
+ * for the cache too); `display_path` names it in output. */
+void pf_lint_bytes(pf_linter *linter, const char *bytes, size_t length, const char *display_path,
+                   const pf_settings *settings, pf_file_result *out);
+
 void pf_file_result_free(pf_file_result *result);
 
 #endif

@@ -18,6 +18,7 @@
 #include "gitignore.h"
 #include "lint.h"
 #include "output_file.h"
+#include "pool.h"
 #include "report.h"
 #include "settings.h"
 
@@ -109,19 +110,36 @@ int pf_run_check(const pf_cli *cli) {
   }
 
   pf_file_result *results = pf_xcalloc(files.count ? files.count : 1, sizeof(pf_file_result));
-  pf_linter *linter = pf_linter_new();
-  pf_linter_set_capture(linter, cli->statistics ? 0 : format->capture);
-  pf_add_noqa_summary add_noqa = {0};
+  pf_lint_task *tasks = pf_xcalloc(files.count ? files.count : 1, sizeof(pf_lint_task));
   for (size_t i = 0; i < files.count; i++) {
     const char *path = files.paths[i];
     const char *display = path;
     if (strcmp(path, "-") == 0)
       display = cli->stdin_filename ? cli->stdin_filename : "-";
-    pf_lint_path(linter, path, display, file_settings[i], &results[i]);
-    if (cli->add_noqa)
-      pf_add_noqa_file(linter, path, file_settings[i], &results[i], &add_noqa);
+    tasks[i] = (pf_lint_task){path, display, file_settings[i]};
   }
-  pf_linter_free(linter);
+  pf_cache *cache = NULL;
+  if (!cli->no_cache && !cli->parse_only) {
+    char *cache_directory = pf_cache_choose_directory(cli->cache_dir);
+    cache = pf_cache_open(cache_directory, files.count);
+    free(cache_directory);
+  }
+  pf_pool_options pool_options = {cli->threads ? cli->threads : pf_pool_default_threads(), cache,
+                                  cli->parse_only, cli->statistics ? 0 : format->capture};
+  pf_pool_lint(tasks, files.count, &pool_options, results);
+  free(tasks);
+  if (cli->verbose)
+    fprintf(stderr, "pitfall: %zu file%s, %u thread%s\n", files.count, files.count == 1 ? "" : "s",
+            pool_options.threads, pool_options.threads == 1 ? "" : "s");
+  pf_cache_finish(cache, cli->verbose ? stderr : NULL);
+  pf_add_noqa_summary add_noqa = {0};
+  if (cli->add_noqa) {
+    /* After linting, one file at a time: each edit is verified by re-parsing the file. */
+    pf_linter *linter = pf_linter_new();
+    for (size_t i = 0; i < files.count; i++)
+      pf_add_noqa_file(linter, files.paths[i], file_settings[i], &results[i], &add_noqa);
+    pf_linter_free(linter);
+  }
   qsort(results, files.count, sizeof(pf_file_result), compare_results);
 
   size_t path_error_count = errors.count;

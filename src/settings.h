@@ -10,6 +10,7 @@
 #define PITFALL_SETTINGS_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "diag.h"
 
@@ -25,7 +26,10 @@ typedef struct pf_name_list {
  *   enabled, severity_override, extend_mutable_calls, extend_immutable_annotations, path_calls.
  * Configuration files (config.c) fill them: select/extend-select/ignore and per-file-ignores
  * decide `enabled`, `severity` decides `severity_override`, and the three name-list keys
- * fill the lists of the same names. */
+ * fill the lists of the same names.
+ * Every field must also be hashed by pf_settings_hash() (settings.c): the cache trusts a stored
+ * result only when the hash of the settings it was computed with is unchanged, so a field the
+ * hash misses lets a settings change serve stale findings. */
 typedef struct pf_settings {
   unsigned char enabled[PF_MAX_RULES];         /* by registry index */
   pf_severity severity_override[PF_MAX_RULES]; /* 0: the rule's own severity */
@@ -37,6 +41,9 @@ typedef struct pf_settings {
 /* All rules enabled, nothing extended. */
 void pf_settings_init_default(pf_settings *settings);
 void pf_settings_free(pf_settings *settings);
+
+/* A 64-bit hash of every field: equal settings give equal hashes, in any process. */
+uint64_t pf_settings_hash(const pf_settings *settings);
 
 void pf_name_list_add(pf_name_list *list, const char *name);
 int pf_name_list_contains(const pf_name_list *list, const char *name, size_t length);

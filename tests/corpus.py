@@ -17,7 +17,8 @@ import sysconfig
 def main():
     binary = sys.argv[1]
     corpus = sys.argv[2] if len(sys.argv) > 2 else sysconfig.get_paths()["stdlib"]
-    process = subprocess.run([binary, "check", "--output-format", "json", corpus],
+    # --no-cache: the point is to lint every file, not to read last run's results.
+    process = subprocess.run([binary, "check", "--no-cache", "--output-format", "json", corpus],
                              capture_output=True, text=True, timeout=1100)
     if process.returncode < 0:
         print(f"corpus: pitfall died with signal {-process.returncode}")

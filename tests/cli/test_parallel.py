@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""The worker pool: output is byte-identical whatever the thread count (concise and JSON,
+with and without the cache), the --threads/-j forms, and their usage errors."""
+import os
+import random
+
+from clitest import check, finish, remove_tree, run, temporary_tree
+
+BAD = "def f(x=[]):\n    return x\n"
+rng = random.Random(7)
+files = {}
+for index in range(240):
+    kind = index % 8
+    name = f"pkg{index % 5}/sub{index % 3}/module_{index:03d}.py"
+    if kind == 0:
+        # A big file, with findings spread through it: the largest files go first.
+        body = "".join(f"def f{i}(a, b={'[]' if i % 97 == 0 else 'None'}):\n    return a, b\n"
+                       for i in range(rng.randrange(300, 1500)))
+    elif kind == 1:
+        body = "x = 1\n" * rng.randrange(1, 50)
+    elif kind == 2:
+        body = "# -*- coding: latin-1 -*-\ns = '\xe9t\xe9'\ndef g(y={}):\n    y.update(a=1)\n"
+        files[name] = body.encode("latin-1")
+        continue
+    elif kind == 3:
+        files[name] = b"def h(z=[]):\n    return '\xff'\n"  # undecodable: a PF000 at the bad byte
+        continue
+    elif kind == 4:
+        body = "def broken(:\n    pass\n" + BAD
+    elif kind == 5:
+        body = "caf\u00e9 = 1\ndef \u00e9t\u00e9(d=dict()):\n    return d\n"
+    elif kind == 6:
+        body = ""
+    else:
+        body = BAD * rng.randrange(1, 20)
+    files[name] = body
+files["stubs/api.pyi"] = BAD
+root = temporary_tree(files)
+
+runs = {}
+for arguments in (["-j", "1"], ["-j", "2"], ["-j", "8"], ["--threads=3"], ["-j5"], ["--threads", "64"]):
+    for output_format in ("concise", "json"):
+        result = run("check", "--no-cache", "--output-format", output_format, *arguments, ".", cwd=root)
+        runs[(tuple(arguments), output_format)] = result
+for output_format in ("concise", "json"):
+    reference = runs[(("-j", "1"), output_format)]
+    check(f"{output_format}: findings reported", reference.returncode == 1 and reference.stdout.count(b"PF001") > 100,
+          reference.stderr[-500:])
+    check(f"{output_format}: every file checked", b"(241 files checked)" in reference.stderr, reference.stderr[-300:])
+    for (arguments, fmt), result in runs.items():
+        if fmt != output_format:
+            continue
+        check(f"{output_format} {' '.join(arguments)}: same stdout as one thread", result.stdout == reference.stdout)
+        check(f"{output_format} {' '.join(arguments)}: same stderr as one thread", result.stderr == reference.stderr,
+              (result.stderr[-300:], reference.stderr[-300:]))
+        check(f"{output_format} {' '.join(arguments)}: same exit status", result.returncode == reference.returncode)
+
+# With the cache: a cold and a warm run on 1 and on 8 threads print the same as --no-cache.
+reference = runs[(("-j", "1"), "json")].stdout
+for threads in ("1", "8"):
+    cache = os.path.join(root, f".cache-{threads}")
+    cold = run("check", "--cache-dir", cache, "-j", threads, "--output-format", "json", ".", cwd=root)
+    warm = run("check", "--cache-dir", cache, "-j", threads, "--output-format", "json", ".", cwd=root)
+    check(f"cached cold run on {threads} threads matches", cold.stdout == reference)
+    check(f"cached warm run on {threads} threads matches", warm.stdout == reference)
+
+# One file on many threads, and the verbose line.
+result = run("check", "--no-cache", "-j", "16", "-v", "stubs/api.pyi", cwd=root)
+check("more threads than files", result.returncode == 1 and b"stubs/api.pyi:1:9: PF001" in result.stdout, result)
+check("-v names files and threads", b"pitfall: 1 file, 16 threads" in result.stderr, result.stderr)
+check("-v with --no-cache", b"pitfall: cache: off" in result.stderr, result.stderr)
+
+# Usage errors.
+for arguments in (["-j", "0"], ["-j", "abc"], ["--threads", "1025"], ["--threads=-2"], ["-j2x"], ["-j"],
+                  ["--threads"], ["--cache-dir="]):
+    result = run("check", *arguments, ".", cwd=root) if arguments[-1] not in ("-j", "--threads") else \
+        run("check", *arguments, cwd=root)
+    check(f"{' '.join(arguments)} is a usage error", result.returncode == 2 and b"pitfall: error:" in result.stderr
+          and result.stdout == b"", (result.returncode, result.stderr))
+result = run("check", "--help")
+check("--help documents the options", all(option in result.stdout for option in
+                                          (b"--threads", b"--no-cache", b"--cache-dir", b"--verbose")), result.stdout)
+check("--help hides --parse-only", b"--parse-only" not in result.stdout)
+
+# --parse-only (the benchmark's floor) reads and parses but reports nothing.
+result = run("check", "--parse-only", "-j", "2", ".", cwd=root)
+check("--parse-only reports no findings", result.returncode == 0 and result.stdout == b"", result)
+check("--parse-only writes no cache", not os.path.exists(os.path.join(root, ".pitfall_cache")))
+
+remove_tree(root)
+finish()
