@@ -34,43 +34,6 @@ static const char *const bare_collections[] = {
     "defaultdict", "OrderedDict", "Counter", "deque", "ChainMap", "UserDict", "UserList", NULL,
 };
 
-static int name_is(TSNode node, const pf_source *source, const char *name, uint32_t length) {
-  if (ts_node_is_null(node) || pf_node_kind(node) != PF_KIND_IDENTIFIER)
-    return 0;
-  uint32_t start = ts_node_start_byte(node), end = ts_node_end_byte(node);
-  return end - start == length && memcmp(source->text + start, name, length) == 0;
-}
-
-/* Whether a top-level statement of the module binds `name` itself (a class, a function or a
- * plain assignment), so that a bare `Counter()` or `list()` is the module's own callable, not
- * the builtin or the collections class. Scans the module's direct children only. */
-static int module_defines(const pf_context *ctx, const char *name, uint32_t length) {
-  if (!ctx->nodes)
-    return 0;
-  TSNode module = ctx->nodes[0];
-  if (ts_node_is_null(module) || pf_node_kind(module) != PF_KIND_MODULE)
-    return 0;
-  uint32_t count = ts_node_named_child_count(module);
-  for (uint32_t i = 0; i < count; i++) {
-    TSNode statement = ts_node_named_child(module, i);
-    pf_kind kind = pf_node_kind(statement);
-    if (kind == PF_KIND_DECORATED_DEFINITION) {
-      statement = pf_child(statement, pf_field.DEFINITION);
-      kind = pf_node_kind(statement);
-    }
-    if (kind == PF_KIND_CLASS_DEFINITION || kind == PF_KIND_FUNCTION_DEFINITION) {
-      if (name_is(pf_child(statement, pf_field.NAME), ctx->source, name, length))
-        return 1;
-    } else if (kind == PF_KIND_EXPRESSION_STATEMENT && ts_node_named_child_count(statement) == 1) {
-      TSNode assignment = ts_node_named_child(statement, 0);
-      if (pf_node_kind(assignment) == PF_KIND_ASSIGNMENT &&
-          name_is(pf_child(assignment, pf_field.LEFT), ctx->source, name, length))
-        return 1;
-    }
-  }
-  return 0;
-}
-
 static const char *match_mutable_call(const pf_context *ctx, TSNode function) {
   char qualified[256];
   if (pf_node_kind(function) == PF_KIND_SUBSCRIPT || pf_node_kind(function) == PF_KIND_GENERIC_TYPE) {
@@ -100,7 +63,7 @@ static const char *match_mutable_call(const pf_context *ctx, TSNode function) {
     if (strlen(bare_collections[i]) == length && memcmp(bare_collections[i], name, length) == 0)
       match = bare_collections[i];
   if (match)
-    return bare && module_defines(ctx, name, length) ? NULL : match;
+    return bare && pf_imports_module_defines(ctx->imports, name, length) ? NULL : match;
   const pf_name_list *extra = &ctx->settings->extend_mutable_calls;
   if (pf_name_list_contains(extra, qualified, strlen(qualified)))
     return pf_arena_strndup(ctx->arena, qualified, strlen(qualified));
@@ -393,5 +356,6 @@ int pf_is_builtin_callable(const pf_context *ctx, TSNode function, const char *n
   if (strcmp(qualified, name) != 0 || pf_node_kind(function) != PF_KIND_IDENTIFIER)
     return 0;
   uint32_t length = (uint32_t)strlen(name);
-  return pf_imports_lookup(ctx->imports, name, length) == NULL && !module_defines(ctx, name, length);
+  return pf_imports_lookup(ctx->imports, name, length) == NULL &&
+         !pf_imports_module_defines(ctx->imports, name, length);
 }

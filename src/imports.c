@@ -86,6 +86,43 @@ static void collect_statement(binding_buffer *buffer, TSNode statement, const pf
   }
 }
 
+typedef struct name_buffer {
+  const char **items;
+  size_t count, capacity;
+} name_buffer;
+
+/* The identifier a top-level statement defines, or a null node. */
+static TSNode defined_name(TSNode statement) {
+  TSNode null_node = {0};
+  pf_kind kind = pf_node_kind(statement);
+  if (kind == PF_KIND_DECORATED_DEFINITION) {
+    statement = pf_child(statement, pf_field.DEFINITION);
+    kind = ts_node_is_null(statement) ? PF_KIND_OTHER : pf_node_kind(statement);
+  }
+  if (kind == PF_KIND_CLASS_DEFINITION || kind == PF_KIND_FUNCTION_DEFINITION)
+    return pf_child(statement, pf_field.NAME);
+  if (kind == PF_KIND_EXPRESSION_STATEMENT && ts_node_named_child_count(statement) == 1) {
+    TSNode assignment = ts_node_named_child(statement, 0);
+    if (pf_node_kind(assignment) == PF_KIND_ASSIGNMENT)
+      return pf_child(assignment, pf_field.LEFT);
+  }
+  return null_node;
+}
+
+static void collect_definition(name_buffer *names, TSNode statement, const pf_source *source,
+                               pf_arena *arena) {
+  TSNode name = defined_name(statement);
+  if (ts_node_is_null(name) || pf_node_kind(name) != PF_KIND_IDENTIFIER)
+    return;
+  uint32_t start = ts_node_start_byte(name), end = ts_node_end_byte(name);
+  pf_grow((void **)&names->items, &names->capacity, names->count + 1, sizeof(char *));
+  names->items[names->count++] = pf_arena_strndup(arena, source->text + start, end - start);
+}
+
+static int compare_names(const void *left, const void *right) {
+  return strcmp(*(const char *const *)left, *(const char *const *)right);
+}
+
 static int is_compound(pf_kind kind) {
   return kind == PF_KIND_IF_STATEMENT || kind == PF_KIND_TRY_STATEMENT || kind == PF_KIND_WITH_STATEMENT ||
          kind == PF_KIND_BLOCK || kind == PF_KIND_ELSE_CLAUSE || kind == PF_KIND_ELIF_CLAUSE ||
@@ -132,6 +169,7 @@ static void push_children(pending_stack *stack, TSNode parent, uint32_t nesting)
 void pf_imports_collect(pf_imports *imports, TSNode module, const pf_source *source, pf_arena *arena) {
   enum { MAX_NESTING = 6 };
   binding_buffer buffer = {0};
+  name_buffer names = {0};
   pending_stack stack = {0};
   TSTreeCursor cursor = ts_tree_cursor_new(module);
   for (int more = ts_tree_cursor_goto_first_child(&cursor); more;
@@ -142,8 +180,10 @@ void pf_imports_collect(pf_imports *imports, TSNode module, const pf_source *sou
       collect_statement(&buffer, statement, source, arena);
       continue;
     }
-    if (!is_compound(kind))
+    if (!is_compound(kind)) {
+      collect_definition(&names, statement, source, arena);
       continue;
+    }
     push_children(&stack, statement, 1);
     while (stack.count) {
       pending_node item = stack.items[--stack.count];
@@ -164,6 +204,34 @@ void pf_imports_collect(pf_imports *imports, TSNode module, const pf_source *sou
     memcpy(imports->bindings, buffer.items, buffer.count * sizeof(pf_import_binding));
   }
   free(buffer.items);
+  imports->definition_count = names.count;
+  imports->definitions = NULL;
+  if (names.count) {
+    qsort(names.items, names.count, sizeof(char *), compare_names);
+    imports->definitions = pf_arena_alloc(arena, names.count * sizeof(char *));
+    memcpy(imports->definitions, names.items, names.count * sizeof(char *));
+  }
+  free(names.items);
+}
+
+/* Binary search over the sorted definitions: a module of 100,000 functions whose defaults
+ * call list() asks once per default. */
+int pf_imports_module_defines(const pf_imports *imports, const char *local, size_t length) {
+  size_t low = 0, high = imports ? imports->definition_count : 0;
+  while (low < high) {
+    size_t middle = low + (high - low) / 2;
+    const char *name = imports->definitions[middle];
+    int order = strncmp(name, local, length);
+    if (order == 0)
+      order = name[length] == '\0' ? 0 : 1;
+    if (order == 0)
+      return 1;
+    if (order < 0)
+      low = middle + 1;
+    else
+      high = middle;
+  }
+  return 0;
 }
 
 const pf_import_binding *pf_imports_lookup(const pf_imports *imports, const char *local, size_t length) {

@@ -8,8 +8,9 @@
  *   from collections import deque as dq  dq           -> collections.deque
  *   import os.path                       os.path.join -> os.path.join
  *   (no import)                          list         -> list
- * Built before the walk from the module's direct children only, so it costs a handful of
- * nodes, not a second walk. Memory comes from the file's arena.
+ * Also the names the module itself defines at top level (class, def, assignment), which
+ * shadow builtins. Built before the walk from the module's direct children only, so it
+ * costs a handful of nodes per statement, not a second walk. Memory comes from the file's arena.
  */
 #ifndef PITFALL_IMPORTS_H
 #define PITFALL_IMPORTS_H
@@ -29,6 +30,10 @@ typedef struct pf_import_binding {
 typedef struct pf_imports {
   pf_import_binding *bindings;
   size_t count;
+  /* Names the module itself defines at top level: `class X`, `def f` (decorated too) and
+   * plain `name = ...` assignments, sorted (strcmp) for binary search. */
+  const char **definitions;
+  size_t definition_count;
 } pf_imports;
 
 void pf_imports_collect(pf_imports *imports, TSNode module, const pf_source *source, pf_arena *arena);
@@ -41,6 +46,10 @@ int pf_qualified_name(const pf_imports *imports, const pf_source *source, TSNode
 
 /* Whether a qualified name equals `name` exactly. */
 int pf_qualified_is(const char *qualified, const char *name);
+
+/* Whether the module defines `local` itself (a class, a function or an assignment at top
+ * level), which shadows a builtin or star-imported name of the same spelling. */
+int pf_imports_module_defines(const pf_imports *imports, const char *local, size_t length);
 
 /* The binding for a local name, or NULL. */
 const pf_import_binding *pf_imports_lookup(const pf_imports *imports, const char *local, size_t length);
