@@ -39,8 +39,7 @@ typedef struct pf_config_resolver pf_config_resolver;
 
 /* Builds the resolver for one `pitfall check` run from its command line; `cwd` is the
  * absolute working directory. Reads --config now. Returns NULL on a command-line error (an
- * unknown code in --select, an unreadable --config file, ...) with one message in `error`.
- * Requires pf_gitignore_library_init(). */
+ * unknown code in --select, an unreadable --config file, ...) with one message in `error`. */
 pf_config_resolver *pf_config_resolver_new(const pf_cli *cli, const char *cwd, char *error,
                                            size_t error_size);
 void pf_config_resolver_free(pf_config_resolver *resolver);

@@ -14,6 +14,7 @@
 
 #include <git2.h>
 #include <limits.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,19 +35,49 @@ typedef struct directory {
 } directory;
 
 struct pf_gitignore {
+  int library_started;   /* git_libgit2_init succeeded (shut down in pf_gitignore_free) */
+  int library_failed;    /* it did not: nothing is ignored */
   pf_strmap directories; /* normalized absolute path -> directory */
   repository *repositories;
   size_t repository_count, repository_capacity;
 };
 
-int pf_gitignore_library_init(void) {
-  if (git_libgit2_init() < 0)
-    return -1;
-  git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
-  return 0;
+static int start_library(pf_gitignore *gitignore) {
+  if (!gitignore->library_started && !gitignore->library_failed) {
+    if (git_libgit2_init() < 0) {
+      gitignore->library_failed = 1;
+    } else {
+      gitignore->library_started = 1;
+      git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+    }
+  }
+  return gitignore->library_started;
 }
 
-void pf_gitignore_library_shutdown(void) { git_libgit2_shutdown(); }
+/* Whether `real` (a resolved absolute directory) or a directory above it holds `.git` (a
+ * directory, or the file a worktree or submodule has): cheap stat calls before anything
+ * starts libgit2. */
+static int below_git_marker(const char *real) {
+  char probe[PATH_MAX + 8];
+  size_t length = strlen(real);
+  if (length >= PATH_MAX)
+    return 1; /* let libgit2 decide */
+  memcpy(probe, real, length + 1);
+  for (;;) {
+    size_t base = length == 1 ? 0 : length; /* "/" + ".git" without a double slash */
+    memcpy(probe + base, "/.git", 6);
+    struct stat st;
+    if (stat(probe, &st) == 0)
+      return 1;
+    if (length <= 1)
+      return 0;
+    while (length > 1 && probe[length - 1] != '/')
+      length--;
+    if (length > 1)
+      length--;
+    probe[length] = '\0';
+  }
+}
 
 pf_gitignore *pf_gitignore_new(void) { return pf_xcalloc(1, sizeof(pf_gitignore)); }
 
@@ -67,6 +98,8 @@ void pf_gitignore_free(pf_gitignore *gitignore) {
     free(gitignore->repositories[i].git_dir);
   }
   free(gitignore->repositories);
+  if (gitignore->library_started)
+    git_libgit2_shutdown();
   free(gitignore);
 }
 
@@ -95,7 +128,8 @@ static directory *lookup_directory(pf_gitignore *gitignore, const char *path) {
   directory *entry = NULL;
   char real[PATH_MAX];
   git_buf git_dir = {0};
-  if (realpath(path, real) && git_repository_discover(&git_dir, real, 0, NULL) == 0) {
+  if (realpath(path, real) && below_git_marker(real) && start_library(gitignore) &&
+      git_repository_discover(&git_dir, real, 0, NULL) == 0) {
     repository *repo = open_repository(gitignore, git_dir.ptr);
     const char *workdir = repo ? git_repository_workdir(repo->handle) : NULL; /* ends in '/' */
     size_t workdir_length = workdir ? strlen(workdir) : 0, real_length = strlen(real);

@@ -7,17 +7,16 @@
  * core.excludesFile, with git's precedence, negation and directory rules, just as
  * `git check-ignore --no-index` does. A path outside every repository is never ignored.
  *
- * pf_gitignore_library_init must run once at start-up, before any thread starts. A
- * pf_gitignore is used only while files are being discovered, on one thread.
+ * libgit2 is started only when a directory turns out to be inside a git working tree (a
+ * `.git` in it or above it): starting it loads the system's TLS certificates, about 50
+ * million instructions, which a run outside any repository (or a warm cached run) should not
+ * pay. A pf_gitignore is used only while files are being discovered, on one thread, before
+ * any worker starts.
  */
 #ifndef PITFALL_GITIGNORE_H
 #define PITFALL_GITIGNORE_H
 
 typedef struct pf_gitignore pf_gitignore;
-
-/* Initializes libgit2 for the process. Returns 0, or -1 when libgit2 cannot start. */
-int pf_gitignore_library_init(void);
-void pf_gitignore_library_shutdown(void);
 
 pf_gitignore *pf_gitignore_new(void);
 void pf_gitignore_free(pf_gitignore *gitignore);

@@ -15,7 +15,6 @@
 #include "arena.h"
 #include "config.h"
 #include "discover.h"
-#include "gitignore.h"
 #include "lint.h"
 #include "output_file.h"
 #include "pool.h"
@@ -65,16 +64,11 @@ int pf_run_check(const pf_cli *cli) {
     fprintf(stderr, "pitfall: error: cannot determine the current directory: %s\n", strerror(errno));
     return 2;
   }
-  if (pf_gitignore_library_init() != 0) {
-    fprintf(stderr, "pitfall: error: cannot initialize libgit2\n");
-    return 2;
-  }
   pf_config_resolver *configs = pf_config_resolver_new(cli, cwd, problem, sizeof(problem));
   if (!configs || print_config_errors(configs)) {
     if (!configs)
       fprintf(stderr, "pitfall: error: %s\n", problem);
     pf_config_resolver_free(configs);
-    pf_gitignore_library_shutdown();
     return 2;
   }
   const pf_output_format *format = pf_output_format_find(cli->output_format);
@@ -84,7 +78,6 @@ int pf_run_check(const pf_cli *cli) {
       pf_output_file_open(&output_file, cli->output_file, output_error, sizeof(output_error)) != 0) {
     fprintf(stderr, "pitfall: error: %s\n", output_error);
     pf_config_resolver_free(configs);
-    pf_gitignore_library_shutdown();
     return 2;
   }
   FILE *out = cli->output_file ? output_file.stream : stdout;
@@ -105,7 +98,6 @@ int pf_run_check(const pf_cli *cli) {
     free(file_settings);
     pf_file_list_free(&files);
     pf_config_resolver_free(configs);
-    pf_gitignore_library_shutdown();
     return 2;
   }
 
@@ -180,7 +172,6 @@ int pf_run_check(const pf_cli *cli) {
   free_path_errors(&errors, path_error_count);
   free(file_settings);
   pf_config_resolver_free(configs);
-  pf_gitignore_library_shutdown();
 
   if (errors.count)
     return 2;

@@ -260,13 +260,10 @@ static void test_registry_codes_accepted(void) {
 }
 
 int main(void) {
-  if (pf_gitignore_library_init() != 0)
-    return 1;
   test_settings_per_file();
   test_excludes();
   test_did_you_mean();
   test_problems();
   test_registry_codes_accepted();
-  pf_gitignore_library_shutdown();
   return unit_report("test_config");
 }
