@@ -17,6 +17,7 @@
 #include "noqa.h"
 #include "registry.h"
 #include "rule.h"
+#include "tree_guard.h"
 
 /* ts_builtin_sym_error in the runtime: the symbol of ERROR nodes. */
 #define PF_SYMBOL_ERROR ((TSSymbol)-1)
@@ -334,6 +335,23 @@ static uint32_t max_bracket_depth(const pf_source *source, uint32_t *too_deep_at
   return deepest;
 }
 
+/* What every file's findings go through last, whether or not it could be parsed: positions,
+ * noqa suppression (through the tree's comments when there is a tree), order, and what the
+ * output format keeps of the source. */
+static void finish_file(pf_linter *linter, const pf_source *source, const pf_settings *settings, TSNode root,
+                        pf_diagnostic_list *out) {
+  pf_diagnostic_list_resolve(out, source);
+  pf_noqa_apply(source, root, settings, &linter->arena, out);
+  pf_diagnostic_list_sort(out);
+  pf_capture(out, source, linter->capture);
+  pf_arena_reset(&linter->arena);
+}
+
+/* Between two tokens of Python source, only these can stand (comments are tokens). */
+static int is_python_blank(char byte) {
+  return byte == ' ' || byte == '\t' || byte == '\f' || byte == '\n' || byte == '\r' || byte == '\\';
+}
+
 void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source, const pf_settings *settings,
                     pf_diagnostic_list *out) {
   uint32_t too_deep_at = 0;
@@ -352,18 +370,15 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
                   PYTHON_NESTING_LIMIT,
                   nesting > PARSE_NESTING_LIMIT ? "; the file was not checked further" : "");
   }
+  TSNode no_tree = {0};
   if (nesting > PARSE_NESTING_LIMIT) {
-    TSNode no_tree = {0};
-    pf_diagnostic_list_resolve(out, source);
-    pf_noqa_apply(source, no_tree, settings, &linter->arena, out);
-    pf_diagnostic_list_sort(out);
-    pf_capture(out, source, linter->capture);
-    pf_arena_reset(&linter->arena);
+    finish_file(linter, source, settings, no_tree, out);
     return;
   }
   TSTree *tree = ts_parser_parse_string(linter->parser, NULL, source->text, source->length);
   if (!tree) {
     ts_parser_reset(linter->parser);
+    finish_file(linter, source, settings, no_tree, out);
     return;
   }
   TSNode root = ts_tree_root_node(tree);
@@ -409,12 +424,12 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
     ctx.rule_index = index;
     rule->file_end(&ctx, linter->rule_states[index]);
   }
-  pf_diagnostic_list_resolve(out, source);
-  pf_noqa_apply(source, root, settings, &linter->arena, out);
-  ts_tree_delete(tree);
-  pf_diagnostic_list_sort(out);
-  pf_capture(out, source, linter->capture);
-  pf_arena_reset(&linter->arena);
+  finish_file(linter, source, settings, root, out);
+  TSNode unsafe;
+  if (pf_tree_has_unsafe_error(root, source->text, source->length, is_python_blank, &unsafe))
+    pf_tree_abandon(tree); /* the walk did not enter that ERROR node; deleting it would corrupt the heap */
+  else
+    ts_tree_delete(tree);
 }
 
 /* Lints what pf_source_load_* produced (`status`, and `reason` when it failed), then frees it. */

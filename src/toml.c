@@ -26,19 +26,7 @@
 #include <string.h>
 #include <tree_sitter/api.h>
 
-#if defined(__SANITIZE_ADDRESS__)
-#define PF_LEAK_SANITIZER 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define PF_LEAK_SANITIZER 1
-#endif
-#endif
-#ifndef PF_LEAK_SANITIZER
-#define PF_LEAK_SANITIZER 0
-#endif
-#if PF_LEAK_SANITIZER
-#include <sanitizer/lsan_interface.h>
-#endif
+#include "tree_guard.h"
 
 const TSLanguage *tree_sitter_toml(void);
 
@@ -1102,71 +1090,9 @@ static size_t first_invalid_utf8(const unsigned char *text, size_t length) {
   return length;
 }
 
-enum { PARSE_BUDGET_MICROSECONDS = 5000000, HUGE_ERROR_CHILDREN = 16384 };
+enum { PARSE_BUDGET_MICROSECONDS = 5000000 };
 
-/* Whether the ERROR node's visible children leave text other than blanks uncovered: a sign
- * that its child count wrapped around past 65,535. */
-static int children_miss_text(const toml_parser *p, TSNode error) {
-  uint32_t covered = ts_node_start_byte(error), end = ts_node_end_byte(error);
-  TSTreeCursor cursor = ts_tree_cursor_new(error);
-  int missing = 0;
-  int more = ts_tree_cursor_goto_first_child(&cursor);
-  for (;;) {
-    uint32_t until = more ? ts_node_start_byte(ts_tree_cursor_current_node(&cursor)) : end;
-    for (uint32_t i = covered; i < until && i < p->length && !missing; i++)
-      missing = !(is_toml_whitespace(p->text[i]) || p->text[i] == '\n' || p->text[i] == '\r');
-    if (!more || missing)
-      break;
-    uint32_t child_end = ts_node_end_byte(ts_tree_cursor_current_node(&cursor));
-    if (child_end > covered)
-      covered = child_end;
-    more = ts_tree_cursor_goto_next_sibling(&cursor);
-  }
-  ts_tree_cursor_delete(&cursor);
-  return missing;
-}
-
-/* Whether an ERROR node has so many children that libtree-sitter 0.20.7 would free part of
- * the tree twice in ts_tree_delete. It does past 65,535 children, where the node's child
- * count also wraps around, so a wrapped count is detected by the text its children miss.
- * Files shorter than 64 KiB cannot hold that many tokens and are not examined. */
-static int has_huge_error_node(toml_parser *p, TSNode root) {
-  if (p->length < 65536)
-    return 0;
-  TSTreeCursor cursor = ts_tree_cursor_new(root);
-  int huge = 0;
-  for (;;) {
-    TSNode node = ts_tree_cursor_current_node(&cursor);
-    if (ts_node_symbol(node) == TOML_SYMBOL_ERROR &&
-        (ts_node_child_count(node) > HUGE_ERROR_CHILDREN || children_miss_text(p, node))) {
-      huge = 1;
-      /* Its children cannot be trusted to explain the error. */
-      fail(p, position_of_node(p, node),
-           "TOML syntax error: cannot parse the text from here (too many tokens out of place)");
-      break;
-    }
-    if (ts_node_has_error(node) && ts_tree_cursor_goto_first_child(&cursor))
-      continue;
-    int moved = 0;
-    while (!(moved = ts_tree_cursor_goto_next_sibling(&cursor)))
-      if (!ts_tree_cursor_goto_parent(&cursor))
-        break;
-    if (!moved)
-      break;
-  }
-  ts_tree_cursor_delete(&cursor);
-  return huge;
-}
-
-/* Such a tree is never deleted: its memory is given up (once per broken file, which ends the
- * run with a configuration error) rather than corrupting the heap. Leak checkers are told. */
-static void keep_tree_alive(TSTree *tree) {
-#if PF_LEAK_SANITIZER
-  __lsan_ignore_object(tree);
-#else
-  (void)tree;
-#endif
-}
+static int is_toml_blank(char c) { return is_toml_whitespace(c) || c == '\n' || c == '\r'; }
 
 int pf_toml_parse(pf_toml_document *document, const char *text, size_t length, pf_toml_error *error) {
   memset(document, 0, sizeof(*document));
@@ -1222,8 +1148,12 @@ int pf_toml_parse(pf_toml_document *document, const char *text, size_t length, p
   } else {
     TSNode root_node = ts_tree_root_node(tree);
     if (ts_node_has_error(root_node)) {
-      if (has_huge_error_node(&p, root_node)) {
-        keep_tree_alive(tree);
+      TSNode unsafe;
+      if (pf_tree_has_unsafe_error(root_node, p.text, p.length, is_toml_blank, &unsafe)) {
+        /* Its children cannot be trusted to explain the error, and it cannot be deleted. */
+        fail(&p, position_of_node(&p, unsafe),
+             "TOML syntax error: cannot parse the text from here (too many tokens out of place)");
+        pf_tree_abandon(tree);
         tree = NULL;
       } else {
         report_syntax_error(&p, root_node);
