@@ -17,6 +17,7 @@
 #include "arena.h"
 #include "lang.h"
 #include "noqa.h"
+#include "parse_budget.h"
 #include "rule.h"
 
 /* One insertion of ASCII text at a byte offset of the decoded text. */
@@ -444,6 +445,7 @@ void pf_add_noqa_file(pf_linter *linter, const char *path, const pf_settings *se
   }
   /* Plan from the bytes just read, not from the earlier lint: the file may have changed. */
   pf_lint_source(linter, result->path, &source, settings, &before);
+  pf_parse_budget_apply(parser, source.length);
   tree = ts_parser_parse_string(parser, NULL, source.text, source.length);
   if (!tree) {
     refuse(result->path, summary, "it could not be parsed");
@@ -469,6 +471,7 @@ void pf_add_noqa_file(pf_linter *linter, const char *path, const pf_settings *se
 
   uint32_t edited_length = 0;
   edited = apply_plan(&edits, source.text, source.length, &edited_length);
+  pf_parse_budget_apply(parser, edited_length);
   edited_tree = ts_parser_parse_string(parser, NULL, edited, edited_length);
   if (!edited_tree || !same_tree_apart_from_comments(ts_tree_root_node(tree), source.text,
                                                      ts_tree_root_node(edited_tree), edited)) {

@@ -599,7 +599,7 @@ void pf_cache_store(pf_cache *cache, size_t index, const char *path, uint64_t se
   free(s->record);
   s->record = NULL;
   s->record_length = 0;
-  if (result->error || !*path) {
+  if (result->error || result->incomplete || !*path) {
     s->outcome = s->old ? SLOT_DROPPED : SLOT_NONE;
     return;
   }

@@ -80,7 +80,10 @@ int pf_cache_lookup(pf_cache *cache, size_t index, const char *path, uint64_t se
                     const pf_file_stamp *stamp, const pf_digest *content, pf_file_result *out);
 
 /* Records the fresh result of file `index` for the next run. Results with an I/O error are
- * not stored (the file's old entry, if any, is dropped). */
+ * not stored (the file's old entry, if any, is dropped), and neither are incomplete ones (a
+ * parse that ran out of its time budget, a file that crashed the parser): whether a parse
+ * fits its budget depends on the machine's load, not only on the file, so the next run tries
+ * again rather than being made cheaper by repeating a result that checked nothing. */
 void pf_cache_store(pf_cache *cache, size_t index, const char *path, uint64_t settings_hash,
                     const pf_file_stamp *stamp, const pf_digest *content, const pf_file_result *result);
 

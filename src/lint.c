@@ -15,6 +15,7 @@
 #include "imports.h"
 #include "lang.h"
 #include "noqa.h"
+#include "parse_budget.h"
 #include "registry.h"
 #include "rule.h"
 #include "tree_guard.h"
@@ -39,6 +40,7 @@ struct pf_linter {
   dispatch_list dispatch[PF_DISPATCH_KINDS];
   void **rule_states; /* per rule, from the arena, for the current file */
   unsigned capture;   /* PF_CAPTURE_*: what the output format needs from each file's source */
+  int gave_up;        /* the last pf_lint_source ran out of its parse budget (parse_budget.h) */
 };
 
 pf_linter *pf_linter_new(void) {
@@ -354,6 +356,7 @@ static int is_python_blank(char byte) {
 
 void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source, const pf_settings *settings,
                     pf_diagnostic_list *out) {
+  linter->gave_up = 0;
   uint32_t too_deep_at = 0;
   uint32_t nesting = max_bracket_depth(source, &too_deep_at);
   size_t syntax_rule = 0;
@@ -375,9 +378,24 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
     finish_file(linter, source, settings, no_tree, out);
     return;
   }
+  uint64_t budget = pf_parse_budget_apply(linter->parser, source->length);
   TSTree *tree = ts_parser_parse_string(linter->parser, NULL, source->text, source->length);
   if (!tree) {
+    /* Out of budget (parse_budget.h): the file is reported, not checked. */
     ts_parser_reset(linter->parser);
+    linter->gave_up = 1;
+    pf_context report = {0};
+    report.source = source;
+    report.settings = settings;
+    report.diagnostics = out;
+    if (pf_rule_find("PF000", &syntax_rule) && settings->enabled[syntax_rule]) {
+      report.rule = pf_rules[syntax_rule];
+      report.rule_index = syntax_rule;
+      pf_emit_range(&report, 0, 0, 0,
+                    "Syntax error: the parser gave up after %.1f seconds (its error recovery is too slow on "
+                    "this text); the file was not checked",
+                    (double)budget / 1e6);
+    }
     finish_file(linter, source, settings, no_tree, out);
     return;
   }
@@ -460,6 +478,7 @@ static void lint_loaded(pf_linter *linter, pf_load_status status, pf_source sour
     return;
   }
   pf_lint_source(linter, display_path, &source, settings, &out->diagnostics);
+  out->incomplete = linter->gave_up;
   pf_source_free(&source);
 }
 

@@ -24,6 +24,8 @@ typedef struct pf_file_result {
   pf_diagnostic_list diagnostics; /* sorted, positions resolved */
   char *error;                    /* owned; non-NULL when the file could not be read (exit 2) */
   char *decode_error;             /* owned; non-NULL when its bytes could not be decoded: also a PF000 */
+  int incomplete;                 /* the file was not checked (out of parse budget, or it crashed the
+                                   * parser): one PF000 says so; such a result is never cached */
 } pf_file_result;
 
 /* Requires pf_lang_init() to have succeeded. */

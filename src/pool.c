@@ -26,6 +26,7 @@
 #include "arena.h"
 #include "capture.h"
 #include "lang.h"
+#include "parse_budget.h"
 
 /* A read buffer that grew past this is released after its file, so one huge file does not
  * pin its size for the rest of the run. */
@@ -149,11 +150,15 @@ static void parse_only(worker *w, const pf_lint_task *task, pf_file_result *out)
     out->error = pf_xstrdup(reason);
     return;
   }
+  pf_parse_budget_apply(w->parser, (size_t)length);
   TSTree *tree = ts_parser_parse_string(w->parser, NULL, w->buffer, (uint32_t)length);
-  if (tree)
+  if (tree) {
     ts_tree_delete(tree);
-  else
+  } else {
+    /* Out of budget: parse-only results hold no findings; run.c names the file on stderr. */
     ts_parser_reset(w->parser);
+    out->incomplete = 1;
+  }
   release_large_buffer(w);
 }
 

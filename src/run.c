@@ -151,6 +151,8 @@ int pf_run_check(const pf_cli *cli) {
       errors.count++;
       fprintf(stderr, "pitfall: error: %s: %s\n", results[i].path, results[i].error);
     }
+    if (cli->parse_only && results[i].incomplete)
+      fprintf(stderr, "pitfall: %s: the parser gave up (out of its time budget)\n", results[i].path);
     if (results[i].diagnostics.count)
       with_findings++;
   }
