@@ -5,6 +5,7 @@
 #include "lint.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -478,7 +479,7 @@ static void lint_loaded(pf_linter *linter, pf_load_status status, pf_source sour
     return;
   }
   pf_lint_source(linter, display_path, &source, settings, &out->diagnostics);
-  out->incomplete = linter->gave_up;
+  out->incomplete = linter->gave_up ? PF_INCOMPLETE_BUDGET : PF_INCOMPLETE_NONE;
   pf_source_free(&source);
 }
 
@@ -502,4 +503,34 @@ void pf_lint_bytes(pf_linter *linter, const char *bytes, size_t length, const ch
   char reason[256];
   pf_load_status status = pf_source_load_bytes(&source, bytes, length, reason, sizeof(reason));
   lint_loaded(linter, status, source, reason, display_path, settings, out);
+}
+
+void pf_lint_crashed(pf_linter *linter, const char *bytes, size_t length, const char *display_path,
+                     const pf_settings *settings, int signal_number, pf_file_result *out) {
+  memset(out, 0, sizeof(*out));
+  out->path = pf_xstrdup(display_path);
+  out->incomplete = PF_INCOMPLETE_CRASH;
+  pf_source source = {0};
+  char reason[256];
+  if (pf_source_load_bytes(&source, bytes, length, reason, sizeof(reason)) != PF_LOAD_OK) {
+    pf_source_free(&source);
+    memset(&source, 0, sizeof(source));
+    pf_source_load_bytes(&source, "", 0, reason, sizeof(reason));
+  }
+  size_t syntax_rule = 0;
+  if (pf_rule_find("PF000", &syntax_rule) && settings->enabled[syntax_rule]) {
+    pf_context report = {0};
+    report.source = &source;
+    report.settings = settings;
+    report.diagnostics = &out->diagnostics;
+    report.rule = pf_rules[syntax_rule];
+    report.rule_index = syntax_rule;
+    pf_emit_range(
+        &report, 0, 0, 0,
+        "Syntax error: the parser (libtree-sitter 0.20.7) crashed on this file (%s); it was not checked",
+        strsignal(signal_number));
+  }
+  TSNode no_tree = {0};
+  finish_file(linter, &source, settings, no_tree, &out->diagnostics);
+  pf_source_free(&source);
 }

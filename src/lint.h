@@ -19,13 +19,15 @@
 
 typedef struct pf_linter pf_linter;
 
+enum { PF_INCOMPLETE_NONE, PF_INCOMPLETE_BUDGET /* out of parse budget */, PF_INCOMPLETE_CRASH };
+
 typedef struct pf_file_result {
   char *path;                     /* as shown in output; owned */
   pf_diagnostic_list diagnostics; /* sorted, positions resolved */
   char *error;                    /* owned; non-NULL when the file could not be read (exit 2) */
   char *decode_error;             /* owned; non-NULL when its bytes could not be decoded: also a PF000 */
-  int incomplete;                 /* the file was not checked (out of parse budget, or it crashed the
-                                   * parser): one PF000 says so; such a result is never cached */
+  int incomplete;                 /* PF_INCOMPLETE_*: the file was not checked; one PF000 says so,
+                                   * and such a result is never cached */
 } pf_file_result;
 
 /* Requires pf_lang_init() to have succeeded. */
@@ -48,6 +50,12 @@ void pf_lint_path(pf_linter *linter, const char *path, const char *display_path,
  * for the cache too); `display_path` names it in output. */
 void pf_lint_bytes(pf_linter *linter, const char *bytes, size_t length, const char *display_path,
                    const pf_settings *settings, pf_file_result *out);
+
+/* A file that crashed an earlier attempt at checking it (supervisor.h), killed by signal
+ * `signal_number`: not parsed; one PF000 at 1:1 says so, noqa comments apply as for any file
+ * without a tree. */
+void pf_lint_crashed(pf_linter *linter, const char *bytes, size_t length, const char *display_path,
+                     const pf_settings *settings, int signal_number, pf_file_result *out);
 
 void pf_file_result_free(pf_file_result *result);
 

@@ -105,3 +105,9 @@ void pf_output_file_abort(pf_output_file *file) {
     unlink(file->temp_path);
   release(file);
 }
+
+void pf_output_file_forget(pf_output_file *file) {
+  if (file->stream)
+    fclose(file->stream); /* nothing was written through it in this process: nothing to flush */
+  release(file);
+}

@@ -28,4 +28,8 @@ int pf_output_file_commit(pf_output_file *file, char *error, size_t error_size);
 /* Closes and removes the temporary file, leaving the destination untouched. */
 void pf_output_file_abort(pf_output_file *file);
 
+/* Closes this process's handle on the temporary file and forgets it, leaving the file alone:
+ * for the supervisor (supervisor.h), whose child committed or removed it. */
+void pf_output_file_forget(pf_output_file *file);
+
 #endif

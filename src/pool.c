@@ -45,6 +45,7 @@ typedef struct pool {
 
 typedef struct worker {
   pool *pool;
+  unsigned id;       /* its slot in options->in_progress */
   pf_linter *linter; /* linting */
   TSParser *parser;  /* --parse-only */
   char *buffer;
@@ -189,6 +190,23 @@ static void lint_one(worker *w, size_t index) {
   const pf_lint_task *task = &p->tasks[index];
   pf_file_result *out = &p->results[index];
   pf_cache *cache = p->options->cache;
+  if (p->options->crashed && p->options->crashed[index]) {
+    /* Not parsed again: reported, with noqa applied from its bytes (stdin cannot be reread). */
+    pf_file_stamp stamp;
+    char reason[256];
+    long long length =
+        strcmp(task->path, "-") == 0 ? 0 : read_file(w, task->path, &stamp, reason, sizeof(reason));
+    if (length < 0) {
+      memset(out, 0, sizeof(*out));
+      out->path = pf_xstrdup(task->display_path);
+      out->error = pf_xstrdup(reason);
+      return;
+    }
+    pf_lint_crashed(w->linter, length ? w->buffer : "", (size_t)length, task->display_path, task->settings,
+                    p->options->crashed[index], out);
+    release_large_buffer(w);
+    return;
+  }
   if (strcmp(task->path, "-") == 0) {
     pf_lint_path(w->linter, task->path, task->display_path, task->settings, out);
     return;
@@ -233,6 +251,7 @@ static void *work(void *argument) {
   worker *w = argument;
   pool *p = w->pool;
   if (p->options->parse_only) {
+    w->linter = pf_linter_new(); /* for files that crashed an earlier attempt */
     w->parser = ts_parser_new();
     if (!w->parser || !ts_parser_set_language(w->parser, pf_language)) {
       fputs("pitfall: error: cannot load the tree-sitter-python grammar\n", stderr);
@@ -246,7 +265,12 @@ static void *work(void *argument) {
     size_t position = atomic_fetch_add(&p->next, 1);
     if (position >= p->count)
       break;
-    lint_one(w, p->order[position]);
+    size_t index = p->order[position];
+    if (p->options->in_progress)
+      atomic_store_explicit(&p->options->in_progress[w->id], index + 1, memory_order_relaxed);
+    lint_one(w, index);
+    if (p->options->in_progress)
+      atomic_store_explicit(&p->options->in_progress[w->id], 0, memory_order_relaxed);
   }
   pf_linter_free(w->linter);
   if (w->parser)
@@ -294,6 +318,7 @@ void pf_pool_lint(const pf_lint_task *tasks, size_t count, const pf_pool_options
   unsigned started = 0;
   for (unsigned t = 1; t < threads; t++) {
     workers[t].pool = &p;
+    workers[t].id = t;
     if (pthread_create(&handles[t], NULL, work, &workers[t]) != 0)
       break; /* fewer threads: the ones running take the remaining files */
     started = t;

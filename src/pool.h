@@ -12,6 +12,7 @@
 #ifndef PITFALL_POOL_H
 #define PITFALL_POOL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "cache.h"
@@ -29,6 +30,10 @@ typedef struct pf_pool_options {
   pf_cache *cache;  /* NULL: no cache */
   int parse_only;   /* read and parse only: the benchmark's floor; results get no findings */
   unsigned capture; /* PF_CAPTURE_* (capture.h): what the output format needs from each source */
+  /* The supervisor's (supervisor.h); both NULL when unsupervised. */
+  _Atomic size_t *in_progress;  /* per thread: 1 + the index of the file it is on, 0 between files */
+  const unsigned char *crashed; /* per file: nonzero (a signal) when it crashed an earlier attempt:
+                                 * reported, not linted (pf_lint_crashed) */
 } pf_pool_options;
 
 /* The number of online CPUs (at least 1). */
