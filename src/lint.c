@@ -478,6 +478,9 @@ static void lint_loaded(pf_linter *linter, pf_load_status status, pf_source sour
     out->error = pf_xstrdup(reason);
     return;
   }
+  const char *crash_on = getenv("PITFALL_DEBUG_CRASH_ON");
+  if (crash_on && strcmp(crash_on, display_path) == 0)
+    abort(); /* a debugging hook: how tests crash a run quickly (supervisor.h) */
   pf_lint_source(linter, display_path, &source, settings, &out->diagnostics);
   out->incomplete = linter->gave_up ? PF_INCOMPLETE_BUDGET : PF_INCOMPLETE_NONE;
   pf_source_free(&source);

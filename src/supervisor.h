@@ -21,7 +21,10 @@
  * KILL...) are passed on: the parent dies of the same signal.
  *
  * PITFALL_NO_SUPERVISOR=1 in the environment turns all of this off (the run happens in the
- * pitfall process itself, as before), for debuggers and profilers.
+ * pitfall process itself, as before), for debuggers and profilers. PITFALL_DEBUG_CRASH_ON=PATH
+ * makes linting the file displayed as PATH abort (src/lint.c), so tests can exercise all of
+ * this in milliseconds; the real crash takes the runtime about 25 seconds of error recovery
+ * to reach.
  */
 #ifndef PITFALL_SUPERVISOR_H
 #define PITFALL_SUPERVISOR_H
