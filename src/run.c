@@ -190,6 +190,8 @@ static int supervise(const prepared *run) {
     }
     if (cli->output_file)
       pf_output_file_abort(run->output_file); /* the dead child's, empty: reports come last */
+    if (role == PF_SUPERVISOR_KILLED)
+      pf_supervisor_die_like_child(status);
     if (role == PF_SUPERVISOR_FAILED)
       break;
     char output_error[512];

@@ -50,6 +50,13 @@ pf_supervisor *pf_supervisor_new(size_t file_count, unsigned threads) {
   return supervisor;
 }
 
+void pf_supervisor_die_like_child(int status) {
+  int signal_number = status - 128;
+  signal(signal_number, SIG_DFL);
+  raise(signal_number);
+  _exit(status); /* a signal that cannot be raised here */
+}
+
 void pf_supervisor_free(pf_supervisor *supervisor) {
   if (!supervisor)
     return;
@@ -171,11 +178,10 @@ pf_supervisor_role pf_supervisor_run(pf_supervisor *supervisor, const pf_lint_ta
   }
   int signal_number = WIFSIGNALED(wait_status) ? WTERMSIG(wait_status) : SIGKILL;
   if (!is_crash_signal(signal_number)) {
-    /* Interrupted or killed from outside: die the same way, as an unsupervised run would. */
-    signal(signal_number, SIG_DFL);
-    raise(signal_number);
+    /* Interrupted or killed from outside: the caller dies the same way once it has removed
+     * what it must not leave behind. */
     *status = 128 + signal_number;
-    return PF_SUPERVISOR_FAILED;
+    return PF_SUPERVISOR_KILLED;
   }
   if (find_culprits(supervisor, tasks, signal_number) == 0) {
     fprintf(stderr,

@@ -18,7 +18,8 @@
  * of them when none does), and forks a new child that reports each culprit as one PF000
  * instead of linting it. Every attempt adds at least one culprit, so this ends; a crash with
  * no file in progress is reported as an error (exit 2). Other signals (INT, TERM, PIPE,
- * KILL...) are passed on: the parent dies of the same signal.
+ * KILL...) are passed on: the parent removes the temporary output file and dies of the same
+ * signal. A child dies with its parent (PR_SET_PDEATHSIG), so killing pitfall kills both.
  *
  * PITFALL_NO_SUPERVISOR=1 in the environment turns all of this off (the run happens in the
  * pitfall process itself, as before), for debuggers and profilers. PITFALL_DEBUG_CRASH_ON=PATH
@@ -42,6 +43,8 @@ typedef enum pf_supervisor_role {
   PF_SUPERVISOR_CRASHED, /* parent: the child crashed, its culprits are marked; call run again */
   PF_SUPERVISOR_FAILED,  /* parent: the child died and nothing can be done (message printed);
                           * *status is 2 */
+  PF_SUPERVISOR_KILLED,  /* parent: the child was killed from outside (INT, TERM, PIPE, KILL...);
+                          * *status is 128 + the signal: clean up, then pf_supervisor_die_like_child */
 } pf_supervisor_role;
 
 /* A supervisor for `file_count` files linted on up to `threads` threads; NULL when
@@ -56,6 +59,9 @@ pf_supervisor_role pf_supervisor_run(pf_supervisor *supervisor, const pf_lint_ta
  * crashed an earlier child with (0: none). */
 _Atomic size_t *pf_supervisor_slots(pf_supervisor *supervisor);
 const unsigned char *pf_supervisor_crashed(const pf_supervisor *supervisor);
+
+/* Kills this process with the signal the child died of (`status` from PF_SUPERVISOR_KILLED). */
+_Noreturn void pf_supervisor_die_like_child(int status);
 
 void pf_supervisor_free(pf_supervisor *supervisor);
 
