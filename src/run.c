@@ -127,8 +127,12 @@ static int check_files(const prepared *run, const unsigned char *crashed, _Atomi
                           errors->count,
                           pf_report_use_color(cli->color, out)};
   pf_report_write(out, format, &report, cli->statistics);
-  fflush(stdout);
   size_t error_count = errors->count;
+  if (!cli->output_file && (fflush(stdout) != 0 || ferror(stdout))) {
+    /* A full disk or a closed pipe must not pass for a clean run. */
+    error_count++;
+    fprintf(stderr, "pitfall: error: cannot write the report to standard output: %s\n", strerror(errno));
+  }
   if (cli->output_file && pf_output_file_commit(run->output_file, output_error, sizeof(output_error)) != 0) {
     error_count++;
     fprintf(stderr, "pitfall: error: %s\n", output_error);

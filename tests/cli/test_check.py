@@ -4,8 +4,9 @@ unreadable and missing paths among good ones, output order, help and rule comman
 import json
 import os
 import stat
+import subprocess
 
-from clitest import check, finish, remove_tree, run, temporary_tree
+from clitest import BINARY, check, finish, remove_tree, run, temporary_tree
 
 BAD = "def f(x=[]):\n    return x\n"
 GOOD = "def f(x=None):\n    return x\n"
@@ -98,6 +99,16 @@ check("json fix and cell null", first["fix"] is None and first["cell"] is None, 
 result = run("check", "--output-format", "json", cwd=temporary_tree({"ok.py": GOOD}))
 check("json clean run prints []", json.loads(result.stdout) == [] and result.returncode == 0, result.stdout)
 remove_tree(root)
+
+# A report that cannot be written (a full disk) is an error, not a clean run.
+if os.path.exists("/dev/full"):
+    root = temporary_tree({"bad.py": BAD})
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([BINARY, "check", "--no-cache", "bad.py"], cwd=root, stdout=full,
+                                stderr=subprocess.PIPE, timeout=60)
+    check("write error on stdout exits 2", result.returncode == 2, (result.returncode, result.stderr))
+    check("write error named", b"cannot write the report" in result.stderr, result.stderr)
+    remove_tree(root)
 
 # Help, version, rules.
 result = run("--help")
