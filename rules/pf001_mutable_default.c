@@ -166,30 +166,6 @@ static void collect_defaults(pf_context *ctx, TSNode function, TSNode parameters
   }
 }
 
-/* The name a parameter binds (`x`, `x=1`, `x: int`, `*x`, `**x`), or a null node. */
-static TSNode parameter_binding(TSNode parameter) {
-  TSNode null_node = {0};
-  switch (pf_node_kind(parameter)) {
-  case PF_KIND_IDENTIFIER:
-    return parameter;
-  case PF_KIND_DEFAULT_PARAMETER:
-  case PF_KIND_TYPED_DEFAULT_PARAMETER:
-    return pf_child(parameter, pf_field.NAME);
-  case PF_KIND_TYPED_PARAMETER:
-  case PF_KIND_LIST_SPLAT_PATTERN:
-  case PF_KIND_DICTIONARY_SPLAT_PATTERN: {
-    /* typed_parameter holds the name, or a splat pattern holding it (`*args: int`). */
-    TSNode inner = ts_node_named_child_count(parameter) ? ts_node_named_child(parameter, 0) : null_node;
-    pf_kind inner_kind = ts_node_is_null(inner) ? PF_KIND_OTHER : pf_node_kind(inner);
-    if (inner_kind == PF_KIND_LIST_SPLAT_PATTERN || inner_kind == PF_KIND_DICTIONARY_SPLAT_PATTERN)
-      inner = ts_node_named_child_count(inner) ? ts_node_named_child(inner, 0) : null_node;
-    return inner;
-  }
-  default:
-    return null_node;
-  }
-}
-
 static int text_is(const pf_context *ctx, TSNode node, const char *name, uint32_t length) {
   if (ts_node_is_null(node) || pf_node_kind(node) != PF_KIND_IDENTIFIER)
     return 0;
@@ -201,7 +177,7 @@ static int text_is(const pf_context *ctx, TSNode node, const char *name, uint32_
 static int parameters_bind(const pf_context *ctx, TSNode parameters, const char *name, uint32_t length) {
   uint32_t count = ts_node_named_child_count(parameters);
   for (uint32_t i = 0; i < count; i++)
-    if (text_is(ctx, parameter_binding(ts_node_named_child(parameters, i)), name, length))
+    if (text_is(ctx, pf_parameter_name(ts_node_named_child(parameters, i)), name, length))
       return 1;
   return 0;
 }

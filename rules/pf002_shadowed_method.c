@@ -257,29 +257,6 @@ static scope_key key_of_frame(const pf_frame *frame) {
 
 static scope_key current_scope(const pf_context *ctx) { return key_of_frame(pf_enclosing_frame(ctx)); }
 
-/* The name a parameter binds (an identifier node), or a null node (separators). */
-static TSNode parameter_name(TSNode parameter) {
-  TSNode null_node = {0};
-  switch (kind_of(parameter)) {
-  case PF_KIND_IDENTIFIER:
-    return parameter;
-  case PF_KIND_DEFAULT_PARAMETER:
-  case PF_KIND_TYPED_DEFAULT_PARAMETER:
-    return pf_child(parameter, pf_field.NAME);
-  case PF_KIND_TYPED_PARAMETER:
-  case PF_KIND_LIST_SPLAT_PATTERN:
-  case PF_KIND_DICTIONARY_SPLAT_PATTERN: {
-    TSNode inner = ts_node_named_child_count(parameter) ? ts_node_named_child(parameter, 0) : null_node;
-    /* typed_parameter wraps *args: T and **kwargs: T in a splat pattern */
-    if (!ts_node_is_null(inner) && kind_of(inner) != PF_KIND_IDENTIFIER)
-      inner = ts_node_named_child_count(inner) ? ts_node_named_child(inner, 0) : null_node;
-    return kind_of(inner) == PF_KIND_IDENTIFIER ? inner : null_node;
-  }
-  default:
-    return null_node;
-  }
-}
-
 /* The instance parameter of a positional first parameter: `self` in `def f(self, ...)`,
  * not `args` in `def f(*args)`. */
 static TSNode first_positional_parameter(TSNode function) {
@@ -295,7 +272,7 @@ static TSNode first_positional_parameter(TSNode function) {
   if (kind != PF_KIND_IDENTIFIER && kind != PF_KIND_DEFAULT_PARAMETER && kind != PF_KIND_TYPED_PARAMETER &&
       kind != PF_KIND_TYPED_DEFAULT_PARAMETER)
     return null_node;
-  return parameter_name(first);
+  return pf_parameter_name(first);
 }
 
 static int parameters_bind(const pf_context *ctx, TSNode function, const char *name, uint32_t length) {
@@ -304,7 +281,7 @@ static int parameters_bind(const pf_context *ctx, TSNode function, const char *n
     return 0;
   uint32_t count = ts_node_named_child_count(parameters);
   for (uint32_t i = 0; i < count; i++) {
-    TSNode bound = parameter_name(ts_node_named_child(parameters, i));
+    TSNode bound = pf_parameter_name(ts_node_named_child(parameters, i));
     uint32_t bound_length;
     if (!ts_node_is_null(bound)) {
       const char *text = pf_node_text(ctx, bound, &bound_length);
@@ -537,7 +514,7 @@ static TSNode binding_parameter(const pf_context *ctx, const char *name, uint32_
     uint32_t count = ts_node_is_null(parameters) ? 0 : ts_node_named_child_count(parameters);
     for (uint32_t i = 0; i < count; i++) {
       TSNode parameter = ts_node_named_child(parameters, i);
-      TSNode bound = parameter_name(parameter);
+      TSNode bound = pf_parameter_name(parameter);
       uint32_t bound_length;
       if (ts_node_is_null(bound))
         continue;

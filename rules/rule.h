@@ -105,6 +105,10 @@ const pf_frame *pf_enclosing_frame(const pf_context *ctx);
 /* 1-based row of a byte offset. */
 uint32_t pf_row_of(const pf_context *ctx, uint32_t byte_offset);
 
+/* The identifier a parameter binds (`x`, `x=1`, `x: int`, `x: int = 1`, `*x`, `**x`,
+ * `*x: int`), or a null node for separators (`/`, `*`) and anything else. */
+TSNode pf_parameter_name(TSNode parameter);
+
 /* Strips parenthesized_expression wrappers. */
 TSNode pf_unparenthesize(TSNode node);
 

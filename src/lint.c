@@ -172,6 +172,32 @@ uint32_t pf_row_of(const pf_context *ctx, uint32_t byte_offset) {
   return pf_source_line_of(ctx->source, byte_offset) + 1;
 }
 
+TSNode pf_parameter_name(TSNode parameter) {
+  TSNode null_node = {0};
+  if (ts_node_is_null(parameter))
+    return null_node;
+  switch (pf_node_kind(parameter)) {
+  case PF_KIND_IDENTIFIER:
+    return parameter;
+  case PF_KIND_DEFAULT_PARAMETER:
+  case PF_KIND_TYPED_DEFAULT_PARAMETER: {
+    TSNode name = pf_child(parameter, pf_field.NAME);
+    return !ts_node_is_null(name) && pf_node_kind(name) == PF_KIND_IDENTIFIER ? name : null_node;
+  }
+  case PF_KIND_TYPED_PARAMETER:
+  case PF_KIND_LIST_SPLAT_PATTERN:
+  case PF_KIND_DICTIONARY_SPLAT_PATTERN: {
+    /* typed_parameter holds the name, or a splat pattern holding it (`*args: int`). */
+    TSNode inner = ts_node_named_child_count(parameter) ? ts_node_named_child(parameter, 0) : null_node;
+    if (!ts_node_is_null(inner) && pf_node_kind(inner) != PF_KIND_IDENTIFIER)
+      inner = ts_node_named_child_count(inner) ? ts_node_named_child(inner, 0) : null_node;
+    return !ts_node_is_null(inner) && pf_node_kind(inner) == PF_KIND_IDENTIFIER ? inner : null_node;
+  }
+  default:
+    return null_node;
+  }
+}
+
 TSNode pf_unparenthesize(TSNode node) {
   while (!ts_node_is_null(node) && pf_node_kind(node) == PF_KIND_PARENTHESIZED_EXPRESSION &&
          ts_node_named_child_count(node) == 1)
@@ -310,21 +336,7 @@ static uint32_t max_bracket_depth(const pf_source *source, uint32_t *too_deep_at
       while (i < length && text[i] != '\n' && text[i] != '\r')
         i++;
     } else if (c == '"' || c == '\'') {
-      int triple = i + 2 < length && text[i + 1] == c && text[i + 2] == c;
-      i += triple ? 3 : 1;
-      while (i < length) {
-        if (text[i] == '\\') {
-          i += 2;
-          continue;
-        }
-        if (text[i] == c && (!triple || (i + 2 < length && text[i + 1] == c && text[i + 2] == c))) {
-          i += triple ? 2 : 0;
-          break;
-        }
-        if (!triple && (text[i] == '\n' || text[i] == '\r'))
-          break;
-        i++;
-      }
+      i = pf_skip_string_literal(text, length, i);
     } else if (c == '(' || c == '[' || c == '{') {
       if (++depth > deepest) {
         deepest = depth;

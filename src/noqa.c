@@ -228,21 +228,7 @@ static void collect_lexically(directive_list *list, const pf_source *source) {
         i++;
       add_comment(list, source, start, i);
     } else if (c == '"' || c == '\'') {
-      int triple = i + 2 < length && text[i + 1] == c && text[i + 2] == c;
-      i += triple ? 3 : 1;
-      while (i < length) {
-        if (text[i] == '\\') {
-          i += 2;
-          continue;
-        }
-        if (text[i] == c && (!triple || (i + 2 < length && text[i + 1] == c && text[i + 2] == c))) {
-          i += triple ? 2 : 0;
-          break;
-        }
-        if (!triple && (text[i] == '\n' || text[i] == '\r'))
-          break;
-        i++;
-      }
+      i = pf_skip_string_literal(text, length, i);
     }
   }
 }

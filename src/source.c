@@ -355,6 +355,24 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t n) {
   return n;
 }
 
+uint32_t pf_skip_string_literal(const char *text, uint32_t length, uint32_t quote_at) {
+  char quote = text[quote_at];
+  int triple = quote_at + 2 < length && text[quote_at + 1] == quote && text[quote_at + 2] == quote;
+  uint32_t i = quote_at + (triple ? 3 : 1);
+  while (i < length) {
+    if (text[i] == '\\') {
+      i += 2;
+      continue;
+    }
+    if (text[i] == quote && (!triple || (i + 2 < length && text[i + 1] == quote && text[i + 2] == quote)))
+      return i + (triple ? 2 : 0);
+    if (!triple && (text[i] == '\n' || text[i] == '\r'))
+      return i;
+    i++;
+  }
+  return length;
+}
+
 uint32_t pf_utf8_count_code_points(const char *text, uint32_t length) {
   uint32_t count = 0;
   if (!text)

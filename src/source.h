@@ -70,6 +70,12 @@ uint32_t pf_source_line_of(const pf_source *source, uint32_t byte_offset);
  * gives an empty line at the end of the text (never NULL). */
 const char *pf_source_line_text(const pf_source *source, uint32_t line, uint32_t *length);
 
+/* Skips the string literal whose opening quote is text[quote_at] (', ", ''' or """, with
+ * backslash escapes, as Python's tokenizer reads them; exact for every valid program but
+ * 3.12 f-strings that nest their own quotes). Returns the index of its closing quote's last
+ * byte, of the line break that ends an unterminated one-line string, or `length`. */
+uint32_t pf_skip_string_literal(const char *text, uint32_t length, uint32_t quote_at);
+
 /* Number of code points in a UTF-8 byte range (the text is valid UTF-8). */
 uint32_t pf_utf8_count_code_points(const char *text, uint32_t length);
 

@@ -594,7 +594,20 @@ static void test_error_buffer_and_free(void) {
   CHECK_EQ_INT(length, 0);
 }
 
+static void test_skip_string_literal(void) {
+  const char *text = "x = 'a\\'b' + \"\"\"q\n\"\" \"\"\" + 'open\nz";
+  uint32_t length = (uint32_t)strlen(text);
+  /* 'a\'b' closes at its own quote, past the escaped one. */
+  CHECK_EQ_INT(pf_skip_string_literal(text, length, 4), 9);
+  /* """q<newline>"" """ closes at the last of three quotes, past the two inside. */
+  CHECK_EQ_INT(pf_skip_string_literal(text, length, 13), 23);
+  /* An unterminated one-line string ends at its line break; a triple one at the end. */
+  CHECK_EQ_INT(pf_skip_string_literal(text, length, 27), 32);
+  CHECK_EQ_INT(pf_skip_string_literal("'''never", 8, 0), 8);
+}
+
 int main(void) {
+  test_skip_string_literal();
   test_plain_utf8();
   test_bom();
   test_bom_with_declaration();
