@@ -1,31 +1,41 @@
 #!/usr/bin/env python3
-"""SARIF 2.1.0: real output validated against the official schema (JSON Schema draft-04,
-../shared/sarif/sarif-schema-2.1.0.json beside the project), what GitHub code scanning
-requires or recommends beyond the schema, URIs for awkward file names, notifications for
-files that cannot be read or decoded, fingerprints that survive moved lines, and a round
-trip: the JSON and SARIF reports of whole directories agree on every finding.
+"""SARIF 2.1.0: real output validated against the SARIF schema (JSON Schema draft-04), what
+GitHub code scanning requires or recommends beyond the schema, URIs for awkward file names,
+notifications for files that cannot be read or decoded, fingerprints that survive moved
+lines, and a round trip: the JSON and SARIF reports of whole directories agree on every
+finding.
 
-A missing schema or a missing jsonschema module is a failure, not a skip: install
-python3-jsonschema (.ci/packages) and keep the shared schema in place.
+The schema is chosen by sarif_schema.py: PITFALL_SARIF_SCHEMA when set, else the official
+one at ../shared/sarif/sarif-schema-2.1.0.json beside the project, else a pinned and
+sha512-checked copy from the npm registry fetched into the build tree. The test prints
+which one it validated against. No schema, or no jsonschema module, is a failure, not a
+skip: install python3-jsonschema (.ci/packages).
 """
 import json
 import os
 import re
+import shutil
 import stat
+import subprocess
 import sys
+import tempfile
 import urllib.parse
 
-from clitest import SOURCE_DIR, check, finish, remove_tree, run, temporary_tree
+from clitest import BINARY, SOURCE_DIR, check, finish, remove_tree, run, temporary_tree
+import sarif_schema
 
-SCHEMA_PATH = os.path.join(SOURCE_DIR, "..", "shared", "sarif", "sarif-schema-2.1.0.json")
+SCHEMA_CACHE = os.path.join(os.path.dirname(BINARY), "_sarif_schema")
 try:
     import jsonschema
 except ImportError:
     print("FAIL jsonschema is not installed: apt-get install python3-jsonschema (see .ci/packages)")
     sys.exit(1)
-if not os.path.isfile(SCHEMA_PATH):
-    print(f"FAIL the SARIF schema is missing: {os.path.abspath(SCHEMA_PATH)}")
+try:
+    SCHEMA_PATH, SCHEMA_DESCRIPTION = sarif_schema.locate(SOURCE_DIR, SCHEMA_CACHE)
+except sarif_schema.SchemaUnavailable as error:
+    print(f"FAIL no SARIF schema to validate against: {error}")
     sys.exit(1)
+print(f"validating SARIF against {SCHEMA_DESCRIPTION}")
 with open(SCHEMA_PATH, encoding="utf-8") as handle:
     SCHEMA = json.load(handle)
 VALIDATOR = jsonschema.Draft4Validator(SCHEMA)
@@ -256,5 +266,46 @@ for directory in (golden, os.path.realpath(os.path.join(SOURCE_DIR, "fixtures"))
     check(f"round trip {directory}: findings exist", len(from_json) > 0)
     check(f"round trip {directory}: JSON and SARIF agree on every finding", from_json == from_sarif,
           set(from_json) ^ set(from_sarif))
+
+
+# The schema choice, both ways. The nested runs set PITFALL_SARIF_SCHEMA_NESTED so that they
+# do not start runs of their own.
+if not os.environ.get("PITFALL_SARIF_SCHEMA_NESTED"):
+    script = os.path.abspath(__file__)
+
+    def nested(source_dir, **environment):
+        env = {key: value for key, value in os.environ.items() if key != "PITFALL_SARIF_SCHEMA"}
+        env.update(PITFALL_SOURCE_DIR=source_dir, PITFALL_SARIF_SCHEMA_NESTED="1", **environment)
+        return subprocess.run([sys.executable, script, BINARY], capture_output=True, env=env, timeout=600)
+
+    # A named schema that is missing is an error, not a silent fallback.
+    missing = os.path.join(tempfile.gettempdir(), f"pitfall-no-such-schema-{os.getpid()}.json")
+    result = nested(SOURCE_DIR, PITFALL_SARIF_SCHEMA=missing)
+    check("PITFALL_SARIF_SCHEMA naming a missing file: the test fails and says why",
+          result.returncode == 1 and b"PITFALL_SARIF_SCHEMA names " + missing.encode() in result.stdout,
+          result.stdout[-500:])
+    # A copy of the project without ../shared beside it: the pinned fallback is fetched,
+    # verified and used, and the whole test passes against it.
+    holder = tempfile.mkdtemp(prefix="pitfall-schema-")
+    copy = os.path.join(holder, "project")
+    os.makedirs(copy)
+    for part in ("tests", "fixtures"):
+        shutil.copytree(os.path.join(SOURCE_DIR, part), os.path.join(copy, part), symlinks=True)
+    check("the copy has no official schema", not os.path.exists(sarif_schema.official_path(copy)))
+    result = nested(copy)
+    check("without ../shared: validated against the pinned fallback and passed",
+          result.returncode == 0 and b"validating SARIF against the pinned fallback " +
+          sarif_schema.FALLBACK_PACKAGE.encode() in result.stdout, result.stdout[-1500:])
+    fallback = os.path.join(SCHEMA_CACHE, "sarif-2.1.0-rtm.5.json")
+    # PITFALL_SARIF_SCHEMA pointing at the fallback wins over the official schema.
+    result = nested(SOURCE_DIR, PITFALL_SARIF_SCHEMA=fallback)
+    check("PITFALL_SARIF_SCHEMA at the fallback: used, and the test passes",
+          result.returncode == 0 and f"validating SARIF against PITFALL_SARIF_SCHEMA ({fallback})".encode()
+          in result.stdout, result.stdout[-1500:])
+    # The fallback rejects what the official schema rejects.
+    with open(fallback, encoding="utf-8") as handle:
+        fallback_validator = jsonschema.Draft4Validator(json.load(handle))
+    check("the fallback schema rejects an invalid log", len(list(fallback_validator.iter_errors(broken_log))) == 2)
+    remove_tree(holder)
 
 finish()
