@@ -192,14 +192,18 @@ static int supervise(const prepared *run) {
         pf_output_file_forget(run->output_file);
       break;
     }
-    if (cli->output_file)
-      pf_output_file_abort(run->output_file); /* the dead child's, empty: reports come last */
+    /* The dead child wrote nothing (reports come last). A special file written directly (a
+     * FIFO) stays open for the next child: closing it would show its reader an end of file. */
+    int keep_open =
+        role == PF_SUPERVISOR_CRASHED && cli->output_file && pf_output_file_is_direct(run->output_file);
+    if (cli->output_file && !keep_open)
+      pf_output_file_abort(run->output_file);
     if (role == PF_SUPERVISOR_KILLED)
       pf_supervisor_die_like_child(status);
     if (role == PF_SUPERVISOR_FAILED)
       break;
     char output_error[512];
-    if (cli->output_file &&
+    if (cli->output_file && !keep_open &&
         pf_output_file_open(run->output_file, cli->output_file, output_error, sizeof(output_error)) != 0) {
       fprintf(stderr, "pitfall: error: %s\n", output_error);
       status = 2;

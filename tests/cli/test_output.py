@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """Output options of `pitfall check`: every format keeps stdout for findings and the summary
 on stderr, the JSON fields editor plugins read, json-lines, GitHub escaping, --output-file
-(atomic: a new file renamed over the old one, never a half-written one), --color with
+(atomic: a new file renamed over the old one, never a half-written one; symlinks followed,
+special files written directly; no temporary file left by a signal), --color with
 NO_COLOR and terminals, and --statistics."""
 import json
 import os
 import pty
+import signal
 import stat
 import subprocess
+import time
 
 from clitest import BINARY, check, finish, remove_tree, run, temporary_tree
 
@@ -125,6 +128,87 @@ result = run("check", "--output-file=", ".", cwd=root)
 check("--output-file with an empty name: exit 2", result.returncode == 2, result.stderr)
 result = run("check", "--output-file", "relative.txt", "bad.py", cwd=root)
 check("--output-file relative to the working directory", os.path.exists(os.path.join(root, "relative.txt")))
+
+# --output-file onto a symlink: the report is written beside the real file and renamed over
+# it, so the link stays a link; a chain of links and a dangling link are followed too.
+concise_report = run("check", ".", cwd=root).stdout
+links = os.path.join(root, "links")
+os.makedirs(os.path.join(links, "real"))
+with open(os.path.join(links, "real", "report.txt"), "wb") as handle:
+    handle.write(b"previous\n")
+os.symlink("real/report.txt", os.path.join(links, "one"))
+os.symlink("one", os.path.join(links, "two"))
+os.symlink("real/not-yet.txt", os.path.join(links, "dangling"))
+for name, real in (("one", "report.txt"), ("two", "report.txt"), ("dangling", "not-yet.txt")):
+    result = run("check", "--output-file", os.path.join("links", name), ".", cwd=root)
+    check(f"--output-file onto symlink {name}: exit 1", result.returncode == 1, result.stderr)
+    check(f"--output-file onto symlink {name}: still a symlink", os.path.islink(os.path.join(links, name)))
+    with open(os.path.join(links, "real", real), "rb") as handle:
+        check(f"--output-file onto symlink {name}: the real file holds the report", handle.read() == concise_report)
+    check(f"--output-file onto symlink {name}: no temporary file left",
+          sorted(os.listdir(links)) == ["dangling", "one", "real", "two"] and
+          all(not entry.startswith(".") for entry in os.listdir(os.path.join(links, "real"))),
+          (os.listdir(links), os.listdir(os.path.join(links, "real"))))
+os.symlink("loop_b", os.path.join(links, "loop_a"))
+os.symlink("loop_a", os.path.join(links, "loop_b"))
+result = run("check", "--output-file", os.path.join("links", "loop_a"), ".", cwd=root)
+check("--output-file onto a symlink loop: exit 2, named", result.returncode == 2 and
+      b"links/loop_a: Too many levels of symbolic links" in result.stderr, result.stderr)
+os.unlink(os.path.join(links, "loop_a"))
+os.unlink(os.path.join(links, "loop_b"))
+
+# --output-file onto special files: written directly, never replaced.
+result = run("check", "--output-format", "json", "--output-file", "/dev/null", ".", cwd=root)
+check("--output-file /dev/null: exit 1, nothing on stdout", result.returncode == 1 and result.stdout == b"",
+      result.stderr)
+check("--output-file /dev/null: still the null device", stat.S_ISCHR(os.stat("/dev/null").st_mode))
+result = run("check", "--output-file", "/dev/stdout", ".", cwd=root)
+check("--output-file /dev/stdout: the report on stdout (a pipe)", result.stdout == concise_report, result.stdout)
+fifo = os.path.join(root, "report.fifo")
+os.mkfifo(fifo)
+reader = subprocess.Popen(["cat", fifo], stdout=subprocess.PIPE)
+result = run("check", "--output-format", "sarif", "--output-file", fifo, ".", cwd=root)
+received = reader.communicate(timeout=60)[0]
+check("--output-file onto a FIFO: the reader gets the whole report",
+      result.returncode == 1 and received == run("check", "--output-format", "sarif", ".", cwd=root).stdout,
+      (result.stderr, received[:200]))
+check("--output-file onto a FIFO: still a FIFO, nothing left beside it", stat.S_ISFIFO(os.stat(fifo).st_mode) and
+      not [entry for entry in os.listdir(root) if entry.startswith(".report.fifo")], os.listdir(root))
+# A crash makes the supervisor start a second checking process: the FIFO stays open for it.
+reader = subprocess.Popen(["cat", fifo], stdout=subprocess.PIPE)
+result = run("check", "--no-cache", "--output-file", fifo, ".", cwd=root, env={"PITFALL_DEBUG_CRASH_ON": "broken.py"})
+received = reader.communicate(timeout=60)[0]
+check("--output-file onto a FIFO after a crash: one whole report",
+      received.count(b"PF001") == 1 and b"broken.py:1:1: PF000" in received, (result.stderr, received))
+os.unlink(fifo)
+
+# A signal that ends the run (CI cancelling it) removes the temporary file: sent to the whole
+# process group, to the supervising parent alone, or to an unsupervised run. The run is held
+# in progress by standard input, which stays open until the signal is sent.
+signal_dir = os.path.join(root, "signalled")
+os.makedirs(signal_dir)
+for whom, signal_number, extra in (("group", signal.SIGINT, {}), ("group", signal.SIGTERM, {}),
+                                   ("parent", signal.SIGTERM, {}), ("parent", signal.SIGHUP, {}),
+                                   ("group", signal.SIGINT, {"PITFALL_NO_SUPERVISOR": "1"})):
+    where = f"{signal.Signals(signal_number).name} to the {whom}{' (unsupervised)' if extra else ''}"
+    process = subprocess.Popen([BINARY, "check", "--output-format", "sarif", "--output-file",
+                                os.path.join(signal_dir, "r.sarif"), "-"], stdin=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+                               env={**os.environ, **extra})
+    while not os.listdir(signal_dir):  # the temporary file is made before linting starts
+        time.sleep(0.01)
+    if whom == "group":
+        os.killpg(process.pid, signal_number)
+    else:
+        os.kill(process.pid, signal_number)
+    status = process.wait(timeout=60)
+    process.stdin.close()
+    check(f"{where}: pitfall dies of the signal", status == -signal_number, status)
+    deadline = 0
+    while os.listdir(signal_dir) and deadline < 500:  # a killed child may still be going away
+        time.sleep(0.01)
+        deadline += 1
+    check(f"{where}: no temporary file left", os.listdir(signal_dir) == [], os.listdir(signal_dir))
 
 # --color: never, always, auto (a pipe is not a terminal), NO_COLOR, TERM=dumb.
 plain_env = {"NO_COLOR": "", "TERM": "xterm"}
