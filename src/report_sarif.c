@@ -145,10 +145,33 @@ static cJSON *physical_location(const pf_run_report *report, const char *path, c
 }
 
 /* A fingerprint for findings captured without their source (an undecodable file): the
- * rule and the message. */
+ * rule and the message without the numbers after "line " and "column ", so that it stays
+ * the same when lines are inserted above ("invalid UTF-8 at line 2, column 13 (byte 0xe9)"
+ * hashes as "invalid UTF-8 at line , column  (byte 0xe9)"). */
 static uint64_t fallback_fingerprint(const pf_diagnostic *d) {
   uint64_t hash = pf_fnv1a(PF_FNV_OFFSET, d->rule->code, strlen(d->rule->code) + 1);
-  return pf_fnv1a(hash, d->message ? d->message : "", d->message ? strlen(d->message) : 0);
+  const char *message = d->message ? d->message : "";
+  static const char *const position_words[] = {"line ", "column "};
+  size_t start = 0, i = 0;
+  while (message[i]) {
+    size_t skip_from = 0;
+    for (size_t w = 0; w < 2; w++) {
+      size_t length = strlen(position_words[w]);
+      if (strncmp(message + i, position_words[w], length) == 0 && message[i + length] >= '0' &&
+          message[i + length] <= '9')
+        skip_from = i + length;
+    }
+    if (!skip_from) {
+      i++;
+      continue;
+    }
+    hash = pf_fnv1a(hash, message + start, skip_from - start);
+    i = skip_from;
+    while (message[i] >= '0' && message[i] <= '9')
+      i++;
+    start = i;
+  }
+  return pf_fnv1a(hash, message + start, i - start);
 }
 
 static cJSON *result_object(const pf_run_report *report, const char *path, const pf_diagnostic *d,

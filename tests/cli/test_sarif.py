@@ -240,6 +240,20 @@ check("identical lines: stable when moved", [f[1] for f in twice] == [f[1] for f
       (twice, twice_moved))
 remove_tree(root)
 
+# An undecodable file's finding has no source line to hash: its fingerprint must not carry
+# the line and column of its message, which move when lines are inserted above.
+root = temporary_tree({"latin.py": b"# one\ntitle = 'caf\xe9'\n",
+                       "latin_moved.py": b"# one\n\n\n# two\n\ntitle = 'caf\xe9'\n",
+                       "latin_other.py": b"# one\ntitle = 'caf\xe8'\n"})
+undecodable = {name: fingerprints(name) for name in ("latin.py", "latin_moved.py", "latin_other.py")}
+check("undecodable file: one PF000 each, on the moved line",
+      [(f[0][0], f[0][2]) for f in undecodable.values()] == [("PF000", 2), ("PF000", 6), ("PF000", 2)], undecodable)
+check("undecodable file: fingerprint stable when lines are inserted above",
+      undecodable["latin.py"][0][1] == undecodable["latin_moved.py"][0][1], undecodable)
+check("undecodable file: another bad byte, another fingerprint",
+      undecodable["latin.py"][0][1] != undecodable["latin_other.py"][0][1], undecodable)
+remove_tree(root)
+
 
 # Round trip: JSON and SARIF over whole directories agree on every finding.
 def json_findings(directory):
