@@ -1,8 +1,9 @@
 /*
  * report_json.c: the JSON family. `json` is an array in ruff's schema, so editor plugins
- * written for `ruff check --output-format json` read it unchanged (plus `name` and
- * `severity`); `json-lines` is the same objects, one per line, as ALE reads ruff's; and the
- * JSON form of --statistics (code, name, count), as ruff prints it.
+ * written for `ruff check --output-format json` read it unchanged (plus `name`, `severity`
+ * and `related`, the finding's related locations: message, filename, location and
+ * end_location, an empty list when it has none); `json-lines` is the same objects, one per line, as ALE reads
+ * ruff's; and the JSON form of --statistics (code, name, count), as ruff prints it.
  *
  * Every finding has a non-null `code`, `message`, `filename` (absolute and normalised),
  * `location` and `end_location`; `fix` is always present and null, which is what ruff
@@ -38,6 +39,17 @@ static cJSON *finding_object(const pf_diagnostic *d, const char *filename) {
   cJSON_AddStringToObject(item, "message", d->message ? d->message : "");
   cJSON_AddStringToObject(item, "name", d->rule->name);
   cJSON_AddNumberToObject(item, "noqa_row", d->noqa_row);
+  /* Beside ruff's fields: the other places a finding points at (PF002: the shadowed method). */
+  cJSON *related = cJSON_CreateArray();
+  if (d->has_related) {
+    cJSON *place = cJSON_CreateObject();
+    cJSON_AddStringToObject(place, "message", d->related_message ? d->related_message : "");
+    cJSON_AddStringToObject(place, "filename", filename);
+    cJSON_AddItemToObject(place, "location", location_object(d->related_start));
+    cJSON_AddItemToObject(place, "end_location", location_object(d->related_end));
+    cJSON_AddItemToArray(related, place);
+  }
+  cJSON_AddItemToObject(item, "related", related);
   cJSON_AddStringToObject(item, "severity", pf_severity_name(d->severity));
   cJSON_AddStringToObject(item, "url", url);
   return item;

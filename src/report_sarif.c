@@ -174,20 +174,62 @@ static uint64_t fallback_fingerprint(const pf_diagnostic *d) {
   return pf_fnv1a(hash, message + start, i - start);
 }
 
+/* Appends `text` to `out` (sized for it doubled) with "[" and "]" escaped as "\[" and "\]":
+ * in a SARIF plain text message an unescaped bracket pair followed by "(...)" is an embedded
+ * link (SARIF 2.1.0 section 3.11.6), so literal brackets must not look like one. */
+static size_t append_escaped(char *out, size_t used, const char *text) {
+  for (; *text; text++) {
+    if (*text == '[' || *text == ']')
+      out[used++] = '\\';
+    out[used++] = *text;
+  }
+  return used;
+}
+
+/* A message object whose plain text shows `text` literally (brackets escaped). */
+static cJSON *plain_message_object(const char *text) {
+  text = text ? text : "";
+  char *escaped = pf_xmalloc(2 * strlen(text) + 1);
+  escaped[append_escaped(escaped, 0, text)] = '\0';
+  cJSON *object = message_object(escaped);
+  free(escaped);
+  return object;
+}
+
+/* The result's message text: the finding's message with literal brackets escaped, and when
+ * the rule gave a related location, an embedded link to it (relatedLocations[].id 1):
+ * "... ([method `C.m` is defined here](1))", which GitHub code scanning shows as a link. */
+static char *result_message(const pf_diagnostic *d) {
+  const char *message = d->message ? d->message : "";
+  const char *related = d->has_related && d->related_message ? d->related_message : "";
+  char *text = pf_xmalloc(2 * strlen(message) + 2 * strlen(related) + 16);
+  size_t used = append_escaped(text, 0, message);
+  if (d->has_related) {
+    memcpy(text + used, " ([", 3);
+    used = append_escaped(text, used + 3, related[0] ? related : "related location");
+    memcpy(text + used, "](1))", 5);
+    used += 5;
+  }
+  text[used] = '\0';
+  return text;
+}
+
 static cJSON *result_object(const pf_run_report *report, const char *path, const pf_diagnostic *d,
                             size_t rule_index) {
   cJSON *result = cJSON_CreateObject();
   cJSON_AddStringToObject(result, "ruleId", d->rule->code);
   cJSON_AddNumberToObject(result, "ruleIndex", (double)rule_index);
   cJSON_AddStringToObject(result, "level", pf_severity_name(d->severity));
-  cJSON_AddItemToObject(result, "message", message_object(d->message));
+  char *text = result_message(d);
+  cJSON_AddItemToObject(result, "message", message_object(text));
+  free(text);
   cJSON *locations = cJSON_CreateArray();
   cJSON_AddItemToArray(locations, physical_location(report, path, &d->start, &d->end));
   cJSON_AddItemToObject(result, "locations", locations);
   if (d->has_related) {
     cJSON *related = physical_location(report, path, &d->related_start, &d->related_end);
     cJSON_AddNumberToObject(related, "id", 1);
-    cJSON_AddItemToObject(related, "message", message_object(d->related_message));
+    cJSON_AddItemToObject(related, "message", plain_message_object(d->related_message));
     cJSON *related_locations = cJSON_CreateArray();
     cJSON_AddItemToArray(related_locations, related);
     cJSON_AddItemToObject(result, "relatedLocations", related_locations);
@@ -208,7 +250,7 @@ static cJSON *notification(const pf_run_report *report, const char *path, const 
   char *text = pf_xmalloc(length);
   snprintf(text, length, "%s: %s: %s", path, what, reason);
   char *clean = pf_utf8_sanitize(text);
-  cJSON_AddItemToObject(object, "message", message_object(clean));
+  cJSON_AddItemToObject(object, "message", plain_message_object(clean));
   free(clean);
   free(text);
   cJSON *locations = cJSON_CreateArray();

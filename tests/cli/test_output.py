@@ -69,6 +69,33 @@ check("json: a missing token is a zero-width range", zero_width and zero_width[0
 lines = run("check", "--output-format", "json-lines", ".", cwd=root).stdout.decode().splitlines()
 check("json-lines: one object per line, same as json", [json.loads(line) for line in lines] == findings, lines)
 
+# PF002's related location (the shadowed method): `related` in JSON and json-lines, beside
+# ruff's fields (an empty list for findings without one), and a note in `full`.
+SHADOW = 'class Greeter:\n    def greet(self):\n        return "hi"\n\n    def __init__(self):\n        self.greet = "x"\n'
+shadow_root = temporary_tree({"shadow.py": SHADOW, "bad.py": BAD})
+shadow_path = os.path.join(os.path.realpath(shadow_root), "shadow.py")
+shadow_json = json.loads(run("check", "--output-format", "json", ".", cwd=shadow_root).stdout)
+check("json: related is a list on every finding", all(isinstance(f.get("related"), list) for f in shadow_json),
+      shadow_json)
+check("json: no related location, empty list", [f["related"] for f in shadow_json if f["code"] == "PF001"] == [[]],
+      shadow_json)
+check("json: PF002's related location, exact", [f["related"] for f in shadow_json if f["code"] == "PF002"] == [[{
+    "message": "method `Greeter.greet` is defined here", "filename": shadow_path,
+    "location": {"row": 2, "column": 9}, "end_location": {"row": 2, "column": 14}}]], shadow_json)
+check("json: ruff's fields unchanged beside it", sorted(shadow_json[0]) == sorted(
+    ["cell", "code", "end_location", "filename", "fix", "location", "message", "name", "noqa_row", "related",
+     "severity", "url"]), sorted(shadow_json[0]))
+shadow_lines = run("check", "--output-format", "json-lines", ".", cwd=shadow_root).stdout.decode().splitlines()
+check("json-lines: related too", [json.loads(line) for line in shadow_lines] == shadow_json, shadow_lines)
+result = run("check", "--output-format", "full", "--color", "never", "shadow.py", cwd=shadow_root)
+check("full: PF002's note names the method's place", result.stdout.decode() ==
+      "shadow.py:6:14: PF002 Instance attribute `greet` shadows method `Greeter.greet` (line 2); `obj.greet()` will "
+      "call the attribute\n  |\n6 |         self.greet = \"x\"\n  |              ^^^^^ PF002\n  |\n"
+      "  = note: shadow.py:2:9: method `Greeter.greet` is defined here\n"
+      "  = help: Instance attribute assigned with the name of a method, which it hides for that instance; "
+      "see `pitfall rule PF002`\n\n", result.stdout.decode())
+remove_tree(shadow_root)
+
 # github: workflow commands with GitHub's escaping of file names.
 odd = temporary_tree({"a,b:c%d.py": BAD})
 result = run("check", "--output-format", "github", ".", cwd=odd)

@@ -46,6 +46,16 @@ RELATIVE_URI = re.compile(r"^(?![^/]*:)" + URI_PATH + r"$")
 FILE_URI = re.compile(r"^file://" + URI_PATH + r"$")
 
 BAD = "def f(x=[]):\n    return x\n"
+# SARIF 2.1.0 section 3.11.6: "[text](id)" in a plain text message links to the result's
+# related location with that id; literal brackets are escaped with a backslash.
+EMBEDDED_LINK = re.compile(r"(?<!\\)\[(?:[^\[\]\\]|\\.)*\]\((\d+)\)")
+UNESCAPED_BRACKET = re.compile(r"(?<!\\)[\[\]]")
+
+
+def plain_text(text):
+    """A SARIF message's text as the JSON report has it: embedded link and escapes removed."""
+    text = re.sub(r" \(\[(?:[^\[\]\\]|\\.)*\]\(1\)\)$", "", text)
+    return text.replace("\\[", "[").replace("\\]", "]")
 
 
 def sarif(*arguments, cwd, expect=(1,), prefix=()):
@@ -122,6 +132,12 @@ def check_github_requirements(log):
                   for key in ("startLine", "startColumn", "endLine", "endColumn")), region)
         check(f"{where}: region end not before start",
               (region["endLine"], region["endColumn"]) >= (region["startLine"], region["startColumn"]), region)
+        related_ids = {related.get("id") for related in result.get("relatedLocations", [])}
+        links = [int(target) for target in EMBEDDED_LINK.findall(result["message"]["text"])]
+        bare = EMBEDDED_LINK.sub("", result["message"]["text"])
+        check(f"{where}: every unescaped bracket is an embedded link to a related location",
+              not UNESCAPED_BRACKET.search(bare) and set(links) <= related_ids and
+              (not related_ids or links), (result["message"]["text"], related_ids))
         fingerprint = result["partialFingerprints"]["primaryLocationLineHash"]
         check(f"{where}: primaryLocationLineHash", re.fullmatch(r"[0-9a-f]{16}:[1-9][0-9]*", fingerprint), fingerprint)
     return run_object
@@ -189,6 +205,31 @@ log = json.loads(result.stdout)
 check("stdin: uri from --stdin-filename",
       log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] ==
       "pkg/from%20stdin.py", log["runs"][0]["results"])
+remove_tree(root)
+
+# PF002: the shadowed method is a related location (id 1) that the message links to; literal
+# brackets in messages (PF003 quotes `[1]`) and in file names are escaped.
+SHADOW = 'class Greeter:\n    def greet(self):\n        return "hi"\n\n    def __init__(self):\n        self.greet = "x"\n'
+root = temporary_tree({"shadow.py": SHADOW, "pairs[1].py": "PAIRS = (1, [2])\n",
+                       "odd[1].py": b"s = '\xe9'\n"})
+log = sarif(".", cwd=root)
+results = {r["ruleId"]: r for r in log["runs"][0]["results"]}
+shadow = results["PF002"]
+check("PF002: message links to the related location", shadow["message"]["text"] ==
+      "Instance attribute `greet` shadows method `Greeter.greet` (line 2); `obj.greet()` will call the attribute "
+      "([method `Greeter.greet` is defined here](1))", shadow["message"])
+check("PF002: relatedLocations with the method's exact region", shadow["relatedLocations"] == [{
+    "physicalLocation": {"artifactLocation": {"uri": "shadow.py", "uriBaseId": "%SRCROOT%"},
+                         "region": {"startLine": 2, "startColumn": 9, "endLine": 2, "endColumn": 14}},
+    "id": 1, "message": {"text": "method `Greeter.greet` is defined here"}}], shadow["relatedLocations"])
+check("PF002: the finding's own region", shadow["locations"][0]["physicalLocation"]["region"] ==
+      {"startLine": 6, "startColumn": 14, "endLine": 6, "endColumn": 19}, shadow["locations"])
+check("PF003: literal brackets escaped", results["PF003"]["message"]["text"].startswith(
+    "Tuple assigned to `PAIRS` at module level contains `\\[2\\]`, a mutable list"), results["PF003"]["message"])
+check("no related location: no relatedLocations", "relatedLocations" not in results["PF003"], results["PF003"])
+notifications = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+check("notification naming odd[1].py: brackets escaped",
+      [n["message"]["text"].split(":")[0] for n in notifications] == ["odd\\[1\\].py"], notifications)
 remove_tree(root)
 
 # Unreadable files and missing paths: error notifications, executionSuccessful false, exit 2.
@@ -259,7 +300,9 @@ remove_tree(root)
 def json_findings(directory):
     result = run("check", "--output-format", "json", ".", cwd=directory)
     return sorted((f["filename"], f["location"]["row"], f["location"]["column"], f["end_location"]["row"],
-                   f["end_location"]["column"], f["code"], f["severity"], f["message"])
+                   f["end_location"]["column"], f["code"], f["severity"], f["message"],
+                   tuple((r["filename"], r["location"]["row"], r["location"]["column"], r["end_location"]["row"],
+                          r["end_location"]["column"], r["message"]) for r in f["related"]))
                   for f in json.loads(result.stdout))
 
 
@@ -270,14 +313,22 @@ def sarif_findings(directory):
     for r in run_object["results"]:
         physical = r["locations"][0]["physicalLocation"]
         region = physical["region"]
+        related = []
+        for place in r.get("relatedLocations", []):
+            where, span = place["physicalLocation"], place["physicalLocation"]["region"]
+            related.append((resolve(run_object, where["artifactLocation"]), span["startLine"], span["startColumn"],
+                            span["endLine"], span["endColumn"], plain_text(place["message"]["text"])))
         findings.append((resolve(run_object, physical["artifactLocation"]), region["startLine"], region["startColumn"],
-                         region["endLine"], region["endColumn"], r["ruleId"], r["level"], r["message"]["text"]))
+                         region["endLine"], region["endColumn"], r["ruleId"], r["level"],
+                         plain_text(r["message"]["text"]), tuple(related)))
     return sorted(findings)
 
 
 for directory in (golden, os.path.realpath(os.path.join(SOURCE_DIR, "fixtures"))):
     from_json, from_sarif = json_findings(directory), sarif_findings(directory)
     check(f"round trip {directory}: findings exist", len(from_json) > 0)
+    check(f"round trip {directory}: some with a related location", any(f[-1] for f in from_json) or
+          directory == golden)
     check(f"round trip {directory}: JSON and SARIF agree on every finding", from_json == from_sarif,
           set(from_json) ^ set(from_sarif))
 
