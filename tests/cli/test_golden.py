@@ -2,7 +2,9 @@
 """Golden output: every format over the same fixture set (tests/golden/input), compared
 exactly with tests/golden/expected/*. The inputs hold one-line, multi-line and elided
 ranges, syntax errors (a missing token, an unparsable line), an undecodable file, a clean
-file, and a file with a BOM, CRLF endings, tabs, and CJK and emoji text before a finding.
+file, a file with a BOM, CRLF endings, tabs, and CJK and emoji text before a finding, a
+finding on the line that starts with a BOM (the BOM is not a column), and a finding of
+every rule (PF002's related location included).
 
 Absolute paths are written as $ROOT (and the version as $VERSION) in the expected files.
 In the SARIF log the driver's rule descriptors are left out of the comparison, so that
@@ -56,7 +58,7 @@ for name, arguments in CASES:
     result = run("check", "--color", "never", *arguments, ".", cwd=INPUT, env=ENVIRONMENT)
     check(f"{name}: exit status 1 (findings)", result.returncode == 1, (result.returncode, result.stderr))
     check(f"{name}: summary on stderr", result.stderr.decode() ==
-          "Found 12 problems in 4 files (5 files checked).\n", result.stderr)
+          "Found 19 problems in 6 files (7 files checked).\n", result.stderr)
     actual = normalise(name, result.stdout.decode("utf-8"))
     path = os.path.join(EXPECTED, name)
     if UPDATE:
@@ -68,6 +70,15 @@ for name, arguments in CASES:
     diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), "expected/" + name,
                                         "actual", n=1))
     check(f"{name}: output matches the golden file exactly", actual == expected, "\n" + diff[:6000])
+
+# Every rule fires somewhere in the inputs, so every rule's output is pinned.
+with open(os.path.join(EXPECTED, "concise.txt"), encoding="utf-8") as handle:
+    fired = sorted({line.split(": ")[1].split()[0] for line in handle if line.strip()})
+codes = [line.split()[0] for line in run("rules").stdout.decode().splitlines()]
+check("every rule has a finding in the golden inputs", fired == codes, (fired, codes))
+with open(os.path.join(EXPECTED, "concise.txt"), encoding="utf-8") as handle:
+    check("the finding on the BOM line: the BOM is not a column",
+          "bom_first_line.py:1:24: PF001" in handle.read())
 
 # The same report through --output-file: the file holds exactly what stdout would.
 for name, arguments in CASES[:6]:
