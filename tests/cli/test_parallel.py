@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The worker pool: output is byte-identical whatever the thread count (concise and JSON,
+"""The worker pool: output is byte-identical whatever the thread count (every output format,
 with and without the cache), the --threads/-j forms, and their usage errors."""
 import os
 import random
@@ -54,6 +54,22 @@ for output_format in ("concise", "json"):
         check(f"{output_format} {' '.join(arguments)}: same stderr as one thread", result.stderr == reference.stderr,
               (result.stderr[-300:], reference.stderr[-300:]))
         check(f"{output_format} {' '.join(arguments)}: same exit status", result.returncode == reference.returncode)
+
+# Every format, and --statistics, on one thread and on eight: byte for byte the same.
+SHADOW = 'class C:\n    def m(self):\n        pass\n\n    def __init__(self):\n        self.m = 1\n'
+with open(os.path.join(root, "pkg0", "shadow.py"), "w", encoding="utf-8") as handle:
+    handle.write(SHADOW)  # a related location too (PF002)
+for output_format in ("concise", "full", "json", "json-lines", "sarif", "github"):
+    for extra in ([], ["--statistics"]):
+        one, eight = (run("check", "--no-cache", "--color", "never", "--output-format", output_format, *extra,
+                          "-j", threads, ".", cwd=root) for threads in ("1", "8"))
+        name = f"{output_format}{' --statistics' if extra else ''}"
+        check(f"{name}: findings on one thread", one.returncode == 1 and b"PF002" in one.stdout and
+              (extra or one.stdout.count(b"PF001") > 100), one.stderr[-300:])
+        check(f"{name}: -j8 stdout identical to -j1", one.stdout == eight.stdout)
+        check(f"{name}: -j8 stderr identical to -j1", one.stderr == eight.stderr, (one.stderr[-300:], eight.stderr[-300:]))
+        check(f"{name}: -j8 exit status identical", one.returncode == eight.returncode)
+os.unlink(os.path.join(root, "pkg0", "shadow.py"))
 
 # With the cache: a cold and a warm run on 1 and on 8 threads print the same as --no-cache.
 reference = runs[(("-j", "1"), "json")].stdout
