@@ -3,11 +3,13 @@
  * URIs, rule lookups, colour choice and per-rule counts. The emitters themselves are in
  * report_text.c, report_json.c, report_sarif.c and report_github.c.
  */
+#define _DEFAULT_SOURCE /* realpath */
 #include "report.h"
 
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "arena.h"
@@ -20,7 +22,7 @@ const pf_output_format pf_output_formats[] = {
     {"full", "each finding with its source lines underlined and the rule's help", pf_emit_full, NULL,
      PF_CAPTURE_EXCERPT},
     {"json", "a JSON array in ruff's schema, for editors", pf_emit_json, pf_emit_statistics_json, 0},
-    {"json-lines", "the same JSON objects, one per line", pf_emit_json_lines, NULL, 0},
+    {"json-lines", "the same JSON objects, one per line", pf_emit_json_lines, pf_emit_statistics_json, 0},
     {"sarif", "SARIF 2.1.0, for GitHub code scanning and other SARIF viewers", pf_emit_sarif, NULL,
      PF_CAPTURE_FINGERPRINT},
     {"github", "GitHub Actions annotations (::error file=...::message)", pf_emit_github, NULL, 0},
@@ -122,9 +124,8 @@ static void normalise_absolute(char *path) {
   path[write] = '\0';
 }
 
-char *pf_report_absolute_path(const pf_run_report *report, const char *path) {
-  if (strcmp(path, "-") == 0 || (path[0] != '/' && !report->working_directory))
-    return pf_xstrdup(path);
+/* `path` joined to the working directory and lexically normalised. */
+static char *lexical_absolute(const pf_run_report *report, const char *path) {
   char *joined;
   if (path[0] == '/') {
     joined = pf_xstrdup(path);
@@ -139,20 +140,92 @@ char *pf_report_absolute_path(const pf_run_report *report, const char *path) {
   return joined;
 }
 
-char *pf_report_relative_path(const pf_run_report *report, const char *path) {
-  if (strcmp(path, "-") == 0 || !report->working_directory || report->working_directory[0] != '/')
+/* The file `path` names on disk: the real path of its directory (symlinks and ".." resolved
+ * by the file system, as opening it would) plus its own name, so a symlinked file keeps its
+ * name. NULL when the directory cannot be resolved (standard input, a vanished file). */
+static char *real_file_path(const pf_run_report *report, const char *path) {
+  if (strcmp(path, "-") == 0 || (path[0] != '/' && !report->working_directory))
     return NULL;
-  char *absolute = pf_report_absolute_path(report, path);
-  char *root = pf_xstrdup(report->working_directory);
-  normalise_absolute(root);
+  const char *slash = strrchr(path, '/');
+  const char *name = slash ? slash + 1 : path;
+  if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+    return NULL;
+  size_t directory_length = slash ? (size_t)(slash - path) + 1 : 0;
+  size_t base = path[0] == '/' ? 0 : strlen(report->working_directory) + 1;
+  char *directory = pf_xmalloc(base + directory_length + 2);
+  if (base) {
+    memcpy(directory, report->working_directory, base - 1);
+    directory[base - 1] = '/';
+  }
+  memcpy(directory + base, path, directory_length);
+  directory[base + directory_length] = '.';
+  directory[base + directory_length + 1] = '\0';
+  char *real_directory = realpath(directory, NULL);
+  free(directory);
+  if (!real_directory)
+    return NULL;
+  size_t real_length = strlen(real_directory), name_length = strlen(name);
+  char *real = pf_xmalloc(real_length + 1 + name_length + 1);
+  memcpy(real, real_directory, real_length);
+  size_t used = real_length;
+  if (used == 0 || real[used - 1] != '/')
+    real[used++] = '/';
+  memcpy(real + used, name, name_length + 1);
+  free(real_directory);
+  return real;
+}
+
+static int same_file(const char *left, const char *right) {
+  struct stat a, b;
+  return stat(left, &a) == 0 && stat(right, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+char *pf_report_absolute_path(const pf_run_report *report, const char *path) {
+  if (strcmp(path, "-") == 0 || (path[0] != '/' && !report->working_directory))
+    return pf_xstrdup(path);
+  char *lexical = lexical_absolute(report, path);
+  if (!strstr(path, ".."))
+    return lexical; /* without "..", text and file system agree */
+  /* "link/../a.py" through a symlinked directory is not "a.py": the file system decides. */
+  char *real = real_file_path(report, path);
+  if (real && !same_file(lexical, real)) {
+    free(lexical);
+    return real;
+  }
+  free(real);
+  return lexical;
+}
+
+/* `absolute` relative to directory `root` (both normalised) when strictly inside it, else NULL. */
+static char *relative_to(const char *absolute, const char *root) {
   size_t root_length = strlen(root);
   if (root_length == 1) /* "/" */
     root_length = 0;
-  char *relative = NULL;
   if (strncmp(absolute, root, root_length) == 0 && absolute[root_length] == '/' && absolute[root_length + 1])
-    relative = pf_xstrdup(absolute + root_length + 1);
-  free(root);
-  free(absolute);
+    return pf_xstrdup(absolute + root_length + 1);
+  return NULL;
+}
+
+char *pf_report_relative_path(const pf_run_report *report, const char *path) {
+  if (strcmp(path, "-") == 0 || !report->working_directory || report->working_directory[0] != '/')
+    return NULL;
+  /* The file system first: the real file under the real working directory. */
+  char *real = real_file_path(report, path);
+  char *real_root = real ? realpath(report->working_directory, NULL) : NULL;
+  char *relative = real && real_root ? relative_to(real, real_root) : NULL;
+  free(real_root);
+  if (!relative) {
+    /* By text, when that names the same file: a path under the working directory through a
+     * symlink to a directory outside it is still that path to the repository. */
+    char *lexical = lexical_absolute(report, path);
+    char *root = pf_xstrdup(report->working_directory);
+    normalise_absolute(root);
+    if (!real || same_file(lexical, real))
+      relative = relative_to(lexical, root);
+    free(root);
+    free(lexical);
+  }
+  free(real);
   return relative;
 }
 
@@ -180,8 +253,7 @@ char *pf_uri_encode_path(const char *path) {
   return encoded;
 }
 
-/* Length of the valid UTF-8 sequence at s (n bytes left), or 0 when it is not valid. */
-static size_t utf8_sequence_length(const unsigned char *s, size_t n) {
+size_t pf_utf8_sequence_length(const unsigned char *s, size_t n) {
   if (s[0] < 0x80)
     return 1;
   size_t need;
@@ -216,7 +288,7 @@ char *pf_utf8_sanitize(const char *text) {
   char *clean = pf_xmalloc(length * 3 + 1);
   size_t used = 0;
   for (size_t i = 0; i < length;) {
-    size_t sequence = utf8_sequence_length((const unsigned char *)text + i, length - i);
+    size_t sequence = pf_utf8_sequence_length((const unsigned char *)text + i, length - i);
     if (sequence) {
       memcpy(clean + used, text + i, sequence);
       used += sequence;

@@ -72,15 +72,25 @@ size_t pf_report_rule_index(const struct pf_rule *rule);
 int pf_report_use_color(const char *mode, FILE *stream);
 
 /* `path` made absolute against the working directory and lexically normalised ("." and ".."
- * segments and doubled slashes removed); stdin's "-" stays as it is. Heap string. */
+ * segments and doubled slashes removed), as ruff writes it; but when a ".." follows a
+ * symlinked directory, so that the text names another file than the file system does, the
+ * real directory plus the file's name. Stdin's "-" stays as it is. Heap string. */
 char *pf_report_absolute_path(const pf_run_report *report, const char *path);
 
-/* `path` relative to the working directory when it lies under it, else NULL. Heap string. */
+/* `path` relative to the working directory when it lies under it, else NULL (and for
+ * stdin's "-"). The real path of the file's directory is compared with the real working
+ * directory, so "link/../a.py" and absolute paths through a symlinked working directory come
+ * out right; failing that (a path not on disk, or one under the working directory through a
+ * symlink that leads out of it), the text of the path. Heap string. */
 char *pf_report_relative_path(const pf_run_report *report, const char *path);
 
 /* Percent-encodes a path for a URI (RFC 3986): every byte but the unreserved characters
  * (ALPHA DIGIT - . _ ~) and "/" becomes %XX. Heap string. */
 char *pf_uri_encode_path(const char *path);
+
+/* Length of the valid UTF-8 sequence at s (n bytes left, n >= 1), or 0 when it is not valid
+ * (a stray continuation byte, an overlong form, a surrogate, a truncated sequence). */
+size_t pf_utf8_sequence_length(const unsigned char *s, size_t n);
 
 /* A copy of `text` in which every byte that is not part of valid UTF-8 becomes U+FFFD, so
  * that a file name in a legacy encoding cannot make JSON output invalid. Heap string. */

@@ -2,8 +2,9 @@
  * report_json.c: the JSON family. `json` is an array in ruff's schema, so editor plugins
  * written for `ruff check --output-format json` read it unchanged (plus `name`, `severity`
  * and `related`, the finding's related locations: message, filename, location and
- * end_location, an empty list when it has none); `json-lines` is the same objects, one per line, as ALE reads
- * ruff's; and the JSON form of --statistics (code, name, count), as ruff prints it.
+ * end_location, an empty list when it has none); `json-lines` is the same objects, one per
+ * line, as ALE reads ruff's; and for both, the JSON form of --statistics (code, name,
+ * count, fixable), as ruff prints it.
  *
  * Every finding has a non-null `code`, `message`, `filename` (absolute and normalised),
  * `location` and `end_location`; `fix` is always present and null, which is what ruff
@@ -104,6 +105,7 @@ void pf_emit_statistics_json(FILE *out, const pf_run_report *report) {
     cJSON_AddStringToObject(item, "code", counts[i].rule->code);
     cJSON_AddStringToObject(item, "name", counts[i].rule->name);
     cJSON_AddNumberToObject(item, "count", (double)counts[i].count);
+    cJSON_AddBoolToObject(item, "fixable", 0); /* no rule has an automatic fix */
     cJSON_AddItemToArray(array, item);
   }
   print_json(out, array, 1);

@@ -9,8 +9,9 @@
  * location when the rule gave one, and partialFingerprints.primaryLocationLineHash from the
  * fingerprint captured at lint time (capture.c), which survives unrelated lines moving.
  * Files that could not be read or decoded, and paths that could not be expanded, become
- * invocations[0].toolExecutionNotifications; executionSuccessful is false when any file or
- * path could not be read.
+ * invocations[0].toolExecutionNotifications, and so do files that crashed the parser;
+ * executionSuccessful is false when any file or path could not be read or a file crashed
+ * the parser.
  *
  * The output must validate against the OASIS schema; tests/cli/test_sarif.py checks it.
  */
@@ -39,6 +40,64 @@ static cJSON *text_object(const char *key, const char *text) {
 
 static cJSON *message_object(const char *text) { return text_object("text", text ? text : ""); }
 
+/* Whether a Markdown line starts a block of its own rather than continuing a paragraph: a
+ * list item ("- ", "* ", "1. "), a quote, a table row, a heading or a code fence. */
+static int starts_block(const char *line, size_t length) {
+  if (length >= 2 && (line[0] == '-' || line[0] == '*') && line[1] == ' ')
+    return 1;
+  if (length && strchr(">|#", line[0]))
+    return 1;
+  if (length >= 3 && strncmp(line, "```", 3) == 0)
+    return 1;
+  size_t digits = 0;
+  while (digits < length && line[digits] >= '0' && line[digits] <= '9')
+    digits++;
+  return digits && digits + 1 < length && line[digits] == '.' && line[digits + 1] == ' ';
+}
+
+/* Markdown text with the hard line breaks inside paragraphs and list items removed (a line
+ * that continues the one before is joined to it with one space, its indentation dropped),
+ * keeping blank lines, each list item, quote, table row and heading on its own line, and
+ * code fences as they are. Heap string. */
+static char *unwrap_paragraphs(const char *text, size_t length) {
+  char *out = pf_xmalloc(length + 1);
+  size_t used = 0;
+  int in_fence = 0, previous_joinable = 0;
+  for (size_t start = 0; start < length;) {
+    const char *newline = memchr(text + start, '\n', length - start);
+    size_t end = newline ? (size_t)(newline - text) : length;
+    const char *line = text + start;
+    size_t line_length = end - start;
+    int is_fence = line_length >= 3 && strncmp(line, "```", 3) == 0;
+    size_t indent = 0;
+    while (indent < line_length && line[indent] == ' ')
+      indent++;
+    int blank = indent == line_length;
+    if (used)
+      out[used++] = '\n';
+    if (in_fence || is_fence) {
+      memcpy(out + used, line, line_length);
+      used += line_length;
+      if (is_fence)
+        in_fence = !in_fence;
+      previous_joinable = 0;
+    } else if (blank) {
+      previous_joinable = 0;
+    } else {
+      if (previous_joinable && !starts_block(line + indent, line_length - indent))
+        out[used - 1] = ' '; /* continues the line before */
+      else
+        indent = 0; /* a new line keeps its indentation */
+      memcpy(out + used, line + indent, line_length - indent);
+      used += line_length - indent;
+      previous_joinable = 1;
+    }
+    start = end + 1;
+  }
+  out[used] = '\0';
+  return out;
+}
+
 /* The explanation's "What it does" section, without its heading, as the full description. */
 static char *what_it_does(const pf_rule *rule) {
   static const char heading[] = "## What it does\n";
@@ -51,14 +110,7 @@ static char *what_it_does(const pf_rule *rule) {
   size_t length = end ? (size_t)(end - start) : strlen(start);
   while (length && (start[length - 1] == '\n' || start[length - 1] == ' '))
     length--;
-  /* Unwrap the explanation's hard line breaks; keep paragraph breaks and the breaks before a
-   * list item, a code fence, a quote or an indented line. */
-  char *text = pf_xstrndup(start, length);
-  for (size_t i = 0; i < length; i++)
-    if (text[i] == '\n' && text[i + 1] != '\n' && (i == 0 || text[i - 1] != '\n') &&
-        !strchr("-*`> |", text[i + 1]))
-      text[i] = ' ';
-  return text;
+  return unwrap_paragraphs(start, length);
 }
 
 static cJSON *rule_descriptor(const pf_rule *rule) {
@@ -96,9 +148,16 @@ static cJSON *rule_descriptor(const pf_rule *rule) {
 }
 
 /* artifactLocation for a display path: relative to %SRCROOT% when under the working
- * directory, else an absolute file: URI. */
+ * directory, else an absolute file: URI; standard input without a name has a description
+ * instead of a uri. */
 static cJSON *artifact_location(const pf_run_report *report, const char *path) {
   cJSON *location = cJSON_CreateObject();
+  if (strcmp(path, "-") == 0) {
+    /* Standard input without --stdin-filename: no file to name, so no uri (none is required;
+     * a made-up one would point at a file that does not exist). */
+    cJSON_AddItemToObject(location, "description", message_object("standard input"));
+    return location;
+  }
   char *relative = pf_report_relative_path(report, path);
   if (relative) {
     char *uri = pf_uri_encode_path(relative);
@@ -275,6 +334,12 @@ static cJSON *invocation_object(const pf_run_report *report) {
     if (file->error) {
       cJSON_AddItemToArray(notifications,
                            notification(report, file->path, "error", "io-error", "cannot read", file->error));
+      successful = 0;
+    }
+    if (file->incomplete == PF_INCOMPLETE_CRASH) {
+      /* Reported as one PF000, but the file was not checked: the run did not do its job. */
+      cJSON_AddItemToArray(notifications, notification(report, file->path, "error", "parser-crash",
+                                                       "not checked", "the parser crashed on this file"));
       successful = 0;
     }
     if (file->decode_error)

@@ -47,17 +47,22 @@ static const char *severity_style(pf_severity severity) {
 /* ---- UTF-8 and display width ---- */
 
 /* Decodes the code point at text[*index] (valid UTF-8) and advances *index past it. */
+/* The code point at text[*index], advancing *index past it; a byte that does not start a
+ * valid UTF-8 sequence (a file name in a legacy encoding) is U+FFFD, one byte long. */
 static uint32_t next_code_point(const char *text, size_t length, size_t *index) {
   const unsigned char *s = (const unsigned char *)text;
   size_t i = *index;
+  size_t sequence = pf_utf8_sequence_length(s + i, length - i);
+  if (sequence == 0) {
+    *index = i + 1;
+    return 0xFFFD;
+  }
   uint32_t c = s[i];
-  size_t extra = c >= 0xF0 ? 3 : c >= 0xE0 ? 2 : c >= 0xC0 ? 1 : 0;
-  if (extra)
-    c &= 0x3F >> extra;
-  i++;
-  for (size_t k = 0; k < extra && i < length && (s[i] & 0xC0) == 0x80; k++)
-    c = (c << 6) | (s[i++] & 0x3F);
-  *index = i;
+  if (sequence > 1)
+    c &= 0x7F >> sequence;
+  for (size_t k = 1; k < sequence; k++)
+    c = (c << 6) | (s[i + k] & 0x3F);
+  *index = i + sequence;
   return c;
 }
 

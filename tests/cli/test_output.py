@@ -96,6 +96,22 @@ check("full: PF002's note names the method's place", result.stdout.decode() ==
       "see `pitfall rule PF002`\n\n", result.stdout.decode())
 remove_tree(shadow_root)
 
+# github: control characters from the source (a PF003 message quotes the list) never reach
+# the workflow log raw: C0 controls become their pictures, C1 controls U+FFFD.
+control = temporary_tree({"esc.py": b'T = (1, ["\x1b[31m\x07\xc2\x9b\x7f"])\n'})
+result = run("check", "--output-format", "github", "esc.py", cwd=control)
+check("github: control characters replaced", b"contains `[\"\xe2\x90\x9b[31m\xe2\x90\x87\xef\xbf\xbd\xe2\x90\xa1\"]`"
+      in result.stdout and not any(byte < 0x20 and byte != 0x0A for byte in result.stdout), result.stdout)
+remove_tree(control)
+
+# A file name that is not UTF-8: U+FFFD for the bad byte in concise and full.
+legacy = temporary_tree({b"caf\xe9.py".decode("utf-8", "surrogateescape"): BAD})
+for name in ("concise", "full"):
+    result = run("check", "--output-format", name, "--color", "never", ".", cwd=legacy)
+    check(f"{name}: a bad byte in a file name shows as U+FFFD",
+          result.stdout.startswith("caf\ufffd.py:1:9: PF001".encode()), result.stdout[:80])
+remove_tree(legacy)
+
 # github: workflow commands with GitHub's escaping of file names.
 odd = temporary_tree({"a,b:c%d.py": BAD})
 result = run("check", "--output-format", "github", ".", cwd=odd)
@@ -296,10 +312,15 @@ check("--statistics: counts sorted by code", result.stdout == b"2  PF000  syntax
       result.stdout)
 check("--statistics: exit 1 with findings", result.returncode == 1)
 check("--statistics: summary on stderr", b"Found 7 problems in 3 files" in result.stderr, result.stderr)
-result = run("check", "--statistics", "--output-format", "json", ".", cwd=stats_root)
-check("--statistics json", json.loads(result.stdout) == [
-    {"code": "PF000", "name": "syntax-error", "count": 2},
-    {"code": "PF001", "name": "mutable-default-argument", "count": 5}], result.stdout)
+STATISTICS_JSON = [{"code": "PF000", "name": "syntax-error", "count": 2, "fixable": False},
+                   {"code": "PF001", "name": "mutable-default-argument", "count": 5, "fixable": False}]
+for name in ("json", "json-lines"):
+    result = run("check", "--statistics", "--output-format", name, ".", cwd=stats_root)
+    check(f"--statistics {name}: JSON as ruff prints it", json.loads(result.stdout) == STATISTICS_JSON, result.stdout)
+for name in ("concise", "full", "sarif", "github"):
+    result = run("check", "--statistics", "--output-format", name, ".", cwd=stats_root)
+    check(f"--statistics {name}: the text table", result.stdout ==
+          b"2  PF000  syntax-error\n5  PF001  mutable-default-argument\n", result.stdout)
 many = temporary_tree({"many.py": BAD * 12})
 result = run("check", "--statistics", ".", cwd=many)
 check("--statistics: counts right-aligned", result.stdout == b"12  PF001  mutable-default-argument\n", result.stdout)

@@ -58,8 +58,8 @@ def plain_text(text):
     return text.replace("\\[", "[").replace("\\]", "]")
 
 
-def sarif(*arguments, cwd, expect=(1,), prefix=()):
-    result = run("check", "--output-format", "sarif", *arguments, cwd=cwd, prefix=prefix)
+def sarif(*arguments, cwd, expect=(1,), prefix=(), env=None):
+    result = run("check", "--output-format", "sarif", *arguments, cwd=cwd, prefix=prefix, env=env)
     check(f"sarif {arguments}: exit status {expect}", result.returncode in expect, (result.returncode, result.stderr))
     log = json.loads(result.stdout)
     errors = sorted(VALIDATOR.iter_errors(log), key=lambda error: list(error.path))
@@ -100,6 +100,9 @@ def check_github_requirements(log):
             check(f"{name}: {key}", isinstance(rule.get(key), str) and rule[key], rule.get(key))
         for key in ("shortDescription", "fullDescription"):
             check(f"{name}: {key}.text", rule[key]["text"].strip(), rule[key])
+        # Paragraphs are unwrapped: a line break is a paragraph break or starts a list item.
+        hard_breaks = re.findall(r"[^\n]\n(?!\n|- |\* |\d+\. |```)(.{0,20})", rule["fullDescription"]["text"])
+        check(f"{name}: fullDescription has no line break inside a paragraph", not hard_breaks, hard_breaks)
         check(f"{name}: help.text and help.markdown", rule["help"]["text"] and rule["help"]["markdown"], rule["help"])
         explanation = run("rule", name).stdout.decode()
         check(f"{name}: help is the rule's explanation", rule["help"]["markdown"].rstrip() == explanation.rstrip(),
@@ -230,6 +233,70 @@ check("no related location: no relatedLocations", "relatedLocations" not in resu
 notifications = log["runs"][0]["invocations"][0]["toolExecutionNotifications"]
 check("notification naming odd[1].py: brackets escaped",
       [n["message"]["text"].split(":")[0] for n in notifications] == ["odd\\[1\\].py"], notifications)
+remove_tree(root)
+
+# Paths through symlinks: the relative URI names the file the file system opens. "sub/../a.py"
+# through a symlinked sub is real/a.py, not a.py; an absolute path through a symlink to the
+# working directory is still under %SRCROOT%; JSON's filename names the same file.
+holder = os.path.realpath(temporary_tree({"real/a.py": BAD, "real/inner/b.py": "x = 1\n", "project/c.py": BAD,
+                                          "a.py": "x = 1\n"}))
+os.symlink("real/inner", os.path.join(holder, "sub"))
+os.symlink(os.path.join(holder, "project"), os.path.join(holder, "project_link"))
+
+
+def uris_and_filenames(arguments, cwd):
+    log = sarif(*arguments, cwd=cwd)
+    uris = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in log["runs"][0]["results"]]
+    filenames = [f["filename"] for f in json.loads(run("check", "--output-format", "json", *arguments, cwd=cwd).stdout)]
+    github = run("check", "--output-format", "github", *arguments, cwd=cwd).stdout.decode()
+    return uris, filenames, github
+
+
+uris, filenames, github = uris_and_filenames(["sub/../a.py"], holder)
+check("sub/../a.py through a symlinked sub: the real file's URI",
+      uris == [{"uri": "real/a.py", "uriBaseId": "%SRCROOT%"}], uris)
+check("sub/../a.py through a symlinked sub: JSON names the real file",
+      filenames == [os.path.join(holder, "real", "a.py")], filenames)
+check("sub/../a.py through a symlinked sub: github names the real file", ",file=real/a.py," in github, github)
+result = run("check", "sub/../a.py", cwd=holder)
+check("sub/../a.py: concise keeps what was typed", result.stdout.startswith(b"sub/../a.py:1:9: PF001"), result.stdout)
+uris, filenames, github = uris_and_filenames([os.path.join(holder, "project_link", "c.py")],
+                                             os.path.join(holder, "project"))
+check("absolute path through a symlink to the working directory: relative to %SRCROOT%",
+      uris == [{"uri": "c.py", "uriBaseId": "%SRCROOT%"}], uris)
+check("absolute path through a symlink: github file relative", ",file=c.py," in github, github)
+check("absolute path through a symlink: JSON keeps the path as given",
+      filenames == [os.path.join(holder, "project_link", "c.py")], filenames)
+uris, _, _ = uris_and_filenames(["project_link/c.py"], holder)
+check("a path through a symlinked directory under %SRCROOT%: the real one, relative",
+      uris == [{"uri": "project/c.py", "uriBaseId": "%SRCROOT%"}], uris)
+remove_tree(holder)
+
+# Standard input without --stdin-filename: no made-up file. SARIF describes the location
+# instead of giving a uri, github leaves the file out, JSON says "-" as ruff does.
+result = run("check", "--output-format", "sarif", "-", stdin=BAD.encode(), cwd=SOURCE_DIR)
+log = json.loads(result.stdout)
+errors = list(VALIDATOR.iter_errors(log))
+check("stdin without a name: the log validates", not errors, [e.message for e in errors[:3]])
+check("stdin without a name: described, no uri",
+      log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"] ==
+      {"description": {"text": "standard input"}}, log["runs"][0]["results"][0]["locations"])
+result = run("check", "--output-format", "github", "-", stdin=BAD.encode(), cwd=SOURCE_DIR)
+check("stdin without a name: github has no file property", result.stdout.startswith(
+    b"::warning title=pitfall (PF001),line=1,col=9,endLine=1,endColumn=11::Mutable default"), result.stdout)
+result = run("check", "--output-format", "json", "-", stdin=BAD.encode(), cwd=SOURCE_DIR)
+check("stdin without a name: JSON filename -", [f["filename"] for f in json.loads(result.stdout)] == ["-"],
+      result.stdout)
+
+# A file that crashes the parser: reported as PF000, and the run did not do its job on it.
+root = temporary_tree({"a.py": BAD, "b.py": BAD})
+log = sarif("--no-cache", ".", cwd=root, env={"PITFALL_DEBUG_CRASH_ON": "b.py"})
+invocation = log["runs"][0]["invocations"][0]
+check("parser crash: executionSuccessful false", invocation["executionSuccessful"] is False, invocation)
+check("parser crash: an error notification naming the file",
+      [(n["level"], n["descriptor"]["id"], n["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        n["message"]["text"]) for n in invocation.get("toolExecutionNotifications", [])] ==
+      [("error", "parser-crash", "b.py", "b.py: not checked: the parser crashed on this file")], invocation)
 remove_tree(root)
 
 # Unreadable files and missing paths: error notifications, executionSuccessful false, exit 2.
