@@ -192,10 +192,11 @@ static cJSON *region_object(pf_position start, pf_position end) {
   return region;
 }
 
-static cJSON *physical_location(const pf_run_report *report, const char *path, const pf_position *start,
-                                const pf_position *end) {
+/* A location whose artifactLocation is a copy of `artifact` (worked out once per file: it
+ * asks the file system), with a region when `start` is given. */
+static cJSON *physical_location(const cJSON *artifact, const pf_position *start, const pf_position *end) {
   cJSON *physical = cJSON_CreateObject();
-  cJSON_AddItemToObject(physical, "artifactLocation", artifact_location(report, path));
+  cJSON_AddItemToObject(physical, "artifactLocation", cJSON_Duplicate(artifact, 1));
   if (start)
     cJSON_AddItemToObject(physical, "region", region_object(*start, *end));
   cJSON *location = cJSON_CreateObject();
@@ -273,8 +274,7 @@ static char *result_message(const pf_diagnostic *d) {
   return text;
 }
 
-static cJSON *result_object(const pf_run_report *report, const char *path, const pf_diagnostic *d,
-                            size_t rule_index) {
+static cJSON *result_object(const cJSON *artifact, const pf_diagnostic *d, size_t rule_index) {
   cJSON *result = cJSON_CreateObject();
   cJSON_AddStringToObject(result, "ruleId", d->rule->code);
   cJSON_AddNumberToObject(result, "ruleIndex", (double)rule_index);
@@ -283,10 +283,10 @@ static cJSON *result_object(const pf_run_report *report, const char *path, const
   cJSON_AddItemToObject(result, "message", message_object(text));
   free(text);
   cJSON *locations = cJSON_CreateArray();
-  cJSON_AddItemToArray(locations, physical_location(report, path, &d->start, &d->end));
+  cJSON_AddItemToArray(locations, physical_location(artifact, &d->start, &d->end));
   cJSON_AddItemToObject(result, "locations", locations);
   if (d->has_related) {
-    cJSON *related = physical_location(report, path, &d->related_start, &d->related_end);
+    cJSON *related = physical_location(artifact, &d->related_start, &d->related_end);
     cJSON_AddNumberToObject(related, "id", 1);
     cJSON_AddItemToObject(related, "message", plain_message_object(d->related_message));
     cJSON *related_locations = cJSON_CreateArray();
@@ -313,7 +313,9 @@ static cJSON *notification(const pf_run_report *report, const char *path, const 
   free(clean);
   free(text);
   cJSON *locations = cJSON_CreateArray();
-  cJSON_AddItemToArray(locations, physical_location(report, path, NULL, NULL));
+  cJSON *artifact = artifact_location(report, path);
+  cJSON_AddItemToArray(locations, physical_location(artifact, NULL, NULL));
+  cJSON_Delete(artifact);
   cJSON_AddItemToObject(object, "locations", locations);
   cJSON_AddItemToObject(object, "descriptor", text_object("id", descriptor));
   return object;
@@ -384,6 +386,7 @@ void pf_emit_sarif(FILE *out, const pf_run_report *report) {
   cJSON *results = cJSON_CreateArray();
   for (size_t f = 0; f < report->file_count; f++) {
     const pf_file_result *file = &report->files[f];
+    cJSON *artifact = file->diagnostics.count ? artifact_location(report, file->path) : NULL;
     for (size_t i = 0; i < file->diagnostics.count; i++) {
       const pf_diagnostic *d = &file->diagnostics.items[i];
       size_t registry_index = pf_report_rule_index(d->rule);
@@ -391,9 +394,9 @@ void pf_emit_sarif(FILE *out, const pf_run_report *report) {
         cJSON_AddItemToArray(rules, rule_descriptor(d->rule));
         descriptor_of[registry_index] = listed++;
       }
-      cJSON_AddItemToArray(results,
-                           result_object(report, file->path, d, (size_t)descriptor_of[registry_index]));
+      cJSON_AddItemToArray(results, result_object(artifact, d, (size_t)descriptor_of[registry_index]));
     }
+    cJSON_Delete(artifact);
   }
   free(descriptor_of);
 
