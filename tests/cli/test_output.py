@@ -205,6 +205,10 @@ result = run("check", "--output-format", "json", "--output-file", "/dev/null", "
 check("--output-file /dev/null: exit 1, nothing on stdout", result.returncode == 1 and result.stdout == b"",
       result.stderr)
 check("--output-file /dev/null: still the null device", stat.S_ISCHR(os.stat("/dev/null").st_mode))
+result = run("check", "--output-file", "/dev/full", ".", cwd=root)
+check("--output-file /dev/full: a write error, exit 2, named, the device left alone",
+      result.returncode == 2 and b"cannot write /dev/full: No space left on device" in result.stderr and
+      stat.S_ISCHR(os.stat("/dev/full").st_mode), result.stderr)
 result = run("check", "--output-file", "/dev/stdout", ".", cwd=root)
 check("--output-file /dev/stdout: the report on stdout (a pipe)", result.stdout == concise_report, result.stdout)
 fifo = os.path.join(root, "report.fifo")
