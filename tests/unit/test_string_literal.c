@@ -138,10 +138,18 @@ static void test_escapes(void) {
   CHECK_EQ_STR(trace("'\\U00110000'"), "E(1,10,6,2,-1)");
   CHECK_EQ_STR(trace("b'\\u00e9\\U0001F600'"), "E(2,2,7,1,-1)T(4,4)E(8,2,7,1,-1)T(10,8)");
   /* \N{name}: valid in str when well formed; unrecognised in bytes. */
-  CHECK_EQ_STR(trace("'\\N{BULLET}x'"), "E(1,10,5,0,-1)T(11,1)");
-  CHECK_EQ_STR(trace("'\\N{latin small letter a}'"), "E(1,24,5,0,-1)");
+  CHECK_EQ_STR(trace("'\\N{BULLET}x'"), "E(1,10,5,0,8226)T(11,1)");
+  CHECK_EQ_STR(trace("'\\N{latin small letter a}'"), "E(1,24,5,0,97)");
+  /* A name Python does not know is a SyntaxError; the escape spans its braces. */
+  CHECK_EQ_STR(trace("'\\N{BAD NAME}'"), "E(1,12,5,2,-1)");
+  CHECK_EQ_STR(trace("'\\N{ BULLET}'"), "E(1,11,5,2,-1)");
+  CHECK_EQ_STR(trace("'\\N{BULLET }'"), "E(1,11,5,2,-1)");
+  CHECK_EQ_STR(trace("'\\N{KEYCAP NUMBER SIGN}'"), "E(1,22,5,2,-1)");
+  CHECK_EQ_STR(trace("'\\N{LF}\\N{VS17}\\N{HANGUL SYLLABLE GA}'"),
+               "E(1,6,5,0,10)E(7,8,5,0,917760)E(15,22,5,0,44032)");
+  CHECK_EQ_STR(trace("'\\N{hangul syllable ga}'"), "E(1,22,5,2,-1)");
   CHECK_EQ_STR(trace("'\\N'"), "E(1,2,5,2,-1)");
-  CHECK_EQ_STR(trace("'\\N{}'"), "E(1,2,5,2,-1)T(3,2)");
+  CHECK_EQ_STR(trace("'\\N{}'"), "E(1,4,5,2,-1)");
   CHECK_EQ_STR(trace("'\\N{BULLET'"), "E(1,2,5,2,-1)T(3,7)");
   CHECK_EQ_STR(trace("b'\\N{BULLET}'"), "E(2,2,7,1,-1)T(4,8)");
   /* Unrecognised escapes. A backslash before a non-ASCII character is plain text: CPython
@@ -175,7 +183,7 @@ static void test_fstrings(void) {
   CHECK_EQ_STR(trace("f'{x!r:\\d}'"), "I(2)E(7,2,7,1,-1):1");
   CHECK_EQ_STR(trace("f'{x!=y}\\d'"), "I(2)E(8,2,7,1,-1)");
   /* \N{...} in an f-string is a named escape, not an interpolation. */
-  CHECK_EQ_STR(trace("f'\\N{BULLET}{x}'"), "E(2,10,5,0,-1)I(12)");
+  CHECK_EQ_STR(trace("f'\\N{BULLET}{x}'"), "E(2,10,5,0,8226)I(12)");
   /* `\{` keeps its backslash (a warning) and the brace still opens an interpolation. */
   CHECK_EQ_STR(trace("f'\\{x}'"), "E(2,2,7,1,-1)I(3)");
   /* Raw f-strings: braces still matter, backslashes do not. */
@@ -238,7 +246,8 @@ static void test_describe(void) {
   CHECK_EQ_STR(describe("b'\\xff'"), "the byte 0xff");
   CHECK_EQ_STR(describe("'\\u00e9'"), "`\xc3\xa9` (U+00E9)");
   CHECK_EQ_STR(describe("'\\ud800'"), "the lone surrogate U+D800");
-  CHECK_EQ_STR(describe("'\\N{BULLET}'"), "the character named BULLET");
+  CHECK_EQ_STR(describe("'\\N{BULLET}'"), "the character named BULLET (U+2022)");
+  CHECK_EQ_STR(describe("'\\N{BAD NAME}'"), "a SyntaxError (`BAD NAME` is not a valid character name)");
   CHECK_EQ_STR(describe("'\\777'"), "`\xc7\xbf` (U+01FF), with a warning (octal above \\377)");
   CHECK_EQ_STR(describe("'\\d'"), "not an escape (Python keeps the backslash and warns)");
   CHECK_EQ_STR(describe("'\\x4'"), "a SyntaxError (`\\x` needs two hex digits)");
