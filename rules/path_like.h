@@ -81,8 +81,13 @@ typedef enum pf_path_escape_role {
  * (content_end when there is none). */
 uint32_t pf_path_trailing_start(const char *text, const pf_string_literal *literal);
 
-/* The role of an escape of the literal part (depth 0); see above. */
-pf_path_escape_role pf_path_escape_role_of(const pf_escape *escape, uint32_t trailing_start);
+/* The role of an escape of the literal part (depth 0) of `text`; see above. */
+pf_path_escape_role pf_path_escape_role_of(const char *text, const pf_escape *escape,
+                                           uint32_t trailing_start);
+
+/* Whether the literal part holds an accidental escape: what PF004 reports in a path-like
+ * literal, and what makes PF006 leave the whole literal (format specs included) to PF004. */
+int pf_path_has_accidental_escape(const char *text, const pf_string_literal *literal);
 
 /* Tests 1 to 3 on one literal's text (prefix to closing quote). */
 pf_path_reason pf_path_shape(const char *text, uint32_t length);

@@ -164,7 +164,7 @@ static int suggest(const char *text, const pf_string_literal *literal, const spe
     if (piece.depth > 0 || escape->kind == PF_ESCAPE_LINE_CONTINUATION ||
         (escape->kind == PF_ESCAPE_SELF && escape->value != '\\') ||
         (escape->kind != PF_ESCAPE_SELF &&
-         pf_path_escape_role_of(escape, how->trailing) != PF_PATH_ESCAPE_ACCIDENTAL))
+         pf_path_escape_role_of(text, escape, how->trailing) != PF_PATH_ESCAPE_ACCIDENTAL))
       return 0;
     used = copy_text(buffer, used, text, copied_to, escape->offset, how->forward_slashes);
     char separator = how->forward_slashes ? '/' : '\\';
@@ -218,7 +218,7 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
   while (pf_string_scanner_next(&scanner, &piece)) {
     if (piece.kind != PF_PIECE_ESCAPE || piece.depth > 0)
       continue;
-    pf_path_escape_role role = pf_path_escape_role_of(&piece.escape, trailing);
+    pf_path_escape_role role = pf_path_escape_role_of(text, &piece.escape, trailing);
     if (role == PF_PATH_ESCAPE_IGNORED)
       continue;
     accidental += role == PF_PATH_ESCAPE_ACCIDENTAL;

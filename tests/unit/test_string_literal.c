@@ -275,6 +275,21 @@ static void test_shapes(void) {
   CHECK_SHAPE("'D:\\db\\x1'", PF_PATH_DRIVE);
   CHECK_SHAPE("f'{root}:\\new'", PF_PATH_NONE); /* an interpolation is never a drive letter */
   CHECK_SHAPE("'a:\\n'", PF_PATH_NONE);         /* a header line, not a directory */
+  CHECK_SHAPE("'C:\\n'", PF_PATH_DRIVE);        /* an upper-case drive needs no body */
+  CHECK_SHAPE("'C:/Users/me\\new.txt'", PF_PATH_DRIVE);
+  CHECK_SHAPE("'C:\\x64\\new'", PF_PATH_DRIVE);
+  CHECK_SHAPE("'C:\\xe9\\new'", PF_PATH_DRIVE);
+  CHECK_SHAPE("'\\\\\\\\?\\\\C:\\\\temp\\new'", PF_PATH_UNC);
+  CHECK_SHAPE("'\\\\\\\\.\\\\pipe\\\\name\\new'", PF_PATH_UNC);
+  CHECK_SHAPE("'\\\\\\\\server\\d\\data\\temp'", PF_PATH_UNC);
+  CHECK_SHAPE("'data\\new\\table.parquet'", PF_PATH_SEGMENTS);
+  CHECK_SHAPE("'data\\new\\Table.Txt'", PF_PATH_SEGMENTS);
+  CHECK_SHAPE("'vendor\\d\\temp\\file.txt'", PF_PATH_SEGMENTS);
+  CHECK_SHAPE("'My Documents\\new\\file.txt'", PF_PATH_SEGMENTS);
+  CHECK_SHAPE("'id\\tname\\tfile.csv'", PF_PATH_NONE);
+  CHECK_SHAPE("'Saved\\nresults.csv'", PF_PATH_NONE);
+  CHECK_SHAPE("'self.x\\nself.y'", PF_PATH_NONE);
+  CHECK_SHAPE("'a\\new.txt'", PF_PATH_NONE); /* ambiguous: one `\n` between two names is text */
   CHECK_SHAPE("'a:\\rb'", PF_PATH_NONE);
   CHECK_SHAPE("'a:\\nb:\\rc:\\n'", PF_PATH_NONE);
   CHECK_SHAPE("'e:\\xe9, euro:\\u20ac'", PF_PATH_NONE);
@@ -293,8 +308,8 @@ static void test_shapes(void) {
   CHECK_SHAPE("'.\\new.txt'", PF_PATH_SEGMENTS);
   CHECK_SHAPE("'..\\data\\new.CSV'", PF_PATH_SEGMENTS);
   CHECK_SHAPE("'\\Windows\\new.ini'", PF_PATH_SEGMENTS);
-  CHECK_SHAPE("f'{base}\\new.txt'", PF_PATH_SEGMENTS);
-  CHECK_SHAPE("'data\\new.Done'", PF_PATH_NONE); /* mixed-case "extension" */
+  CHECK_SHAPE("f'{base}\\new.txt'", PF_PATH_NONE); /* one `\n` between two names: text */
+  CHECK_SHAPE("'data\\new.Done'", PF_PATH_NONE);   /* mixed-case "extension" */
   CHECK_SHAPE("'data\\new.txt2go'", PF_PATH_NONE);
   CHECK_SHAPE("'\\new.txt'", PF_PATH_NONE); /* one name after a root */
   CHECK_SHAPE("'line one\\nline.two'", PF_PATH_NONE);
@@ -321,17 +336,17 @@ static const char *roles(const char *text) {
   pf_string_scanner_init(&scanner, text, &literal);
   while (pf_string_scanner_next(&scanner, &piece) && used < sizeof(out) - 1)
     if (piece.kind == PF_PIECE_ESCAPE)
-      out[used++] = "ida"[pf_path_escape_role_of(&piece.escape, trailing)];
+      out[used++] = "ida"[pf_path_escape_role_of(text, &piece.escape, trailing)];
   out[used] = '\0';
   return out;
 }
 
 static void test_escape_roles(void) {
   CHECK_EQ_STR(roles("'C:\\new\\table.txt'"), "aa");
-  CHECK_EQ_STR(roles("'C:\\\\x\\x41\\u00e9\\U0001F600\\N{BULLET}\\0'"), "iddddd");
+  CHECK_EQ_STR(roles("'C:\\\\x\\x41\\u00e9\\U0001F600\\N{BULLET}\\0'"), "iadddd");
   CHECK_EQ_STR(roles("'\\00\\1\\400\\d\\x4'"), "aaaaa"); /* only a lone \0 is deliberate */
   CHECK_EQ_STR(roles("'C:\\new\\n\\r\\t'"), "aiii");     /* the trailing run ends a line */
-  CHECK_EQ_STR(roles("'C:\\new\\n\\x41'"), "aad");       /* not trailing: text follows */
+  CHECK_EQ_STR(roles("'C:\\new\\n\\x41'"), "aaa");       /* not trailing; `\x41` spells a plain `A` */
   CHECK_EQ_STR(roles("'a\\\nb\\'\\\"'"), "iii");         /* continuation, quotes */
   CHECK_EQ_STR(roles("f'{x}\\n'"), "i");
 }
