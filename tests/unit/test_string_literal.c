@@ -275,7 +275,8 @@ static void test_shapes(void) {
   CHECK_SHAPE("'D:\\db\\x1'", PF_PATH_DRIVE);
   CHECK_SHAPE("f'{root}:\\new'", PF_PATH_NONE); /* an interpolation is never a drive letter */
   CHECK_SHAPE("'a:\\n'", PF_PATH_NONE);         /* a header line, not a directory */
-  CHECK_SHAPE("'C:\\n'", PF_PATH_DRIVE);        /* an upper-case drive needs no body */
+  CHECK_SHAPE("'C:\\n'", PF_PATH_NONE);         /* a label that ends a line */
+  CHECK_SHAPE("'E:\\a'", PF_PATH_DRIVE);        /* an upper-case drive needs no body */
   CHECK_SHAPE("'C:/Users/me\\new.txt'", PF_PATH_DRIVE);
   CHECK_SHAPE("'C:\\x64\\new'", PF_PATH_DRIVE);
   CHECK_SHAPE("'C:\\xe9\\new'", PF_PATH_DRIVE);
