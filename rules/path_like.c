@@ -376,8 +376,34 @@ pf_path_reason pf_path_shape(const char *text, uint32_t length) {
 
 /* Path-taking callables whose path is the first argument (or one of open_like_keywords). */
 static const char *const open_like_calls[] = {
-    "open",      "builtins.open", "io.open",         "codecs.open", "gzip.open", "bz2.open",
-    "lzma.open", "tarfile.open",  "zipfile.ZipFile", "os.open",     NULL,
+    "open",
+    "builtins.open",
+    "io.open",
+    "codecs.open",
+    "gzip.open",
+    "bz2.open",
+    "lzma.open",
+    "tarfile.open",
+    "zipfile.ZipFile",
+    "os.open",
+    /* the program to run; the arguments that follow are not paths */
+    "os.execl",
+    "os.execle",
+    "os.execlp",
+    "os.execlpe",
+    "os.execv",
+    "os.execve",
+    "os.execvp",
+    "os.execvpe",
+    "os.posix_spawn",
+    "os.posix_spawnp",
+    NULL,
+};
+
+/* Callables whose second positional argument is a program's path (the first is a mode). */
+static const char *const spawn_calls[] = {
+    "os.spawnl",  "os.spawnle", "os.spawnlp",  "os.spawnlpe", "os.spawnv",
+    "os.spawnve", "os.spawnvp", "os.spawnvpe", NULL,
 };
 static const char *const open_like_keywords[] = {"file", "filename", "name", "path", NULL};
 
@@ -407,6 +433,8 @@ static const char *const path_calls[] = {
     "os.replace",
     "os.chdir",
     "os.chmod",
+    "os.chflags",
+    "os.lchflags",
     "os.lchmod",
     "os.chown",
     "os.lchown",
@@ -495,7 +523,9 @@ static int is_path_call(const pf_context *ctx, TSNode call, const argument_slot 
     return 0;
   size_t length = strlen(qualified);
   int found = 0;
-  if (in_list(open_like_calls, qualified, length)) {
+  if (in_list(spawn_calls, qualified, length)) {
+    found = slot->positional == 1;
+  } else if (in_list(open_like_calls, qualified, length)) {
     found = slot->positional == 0 || in_list(open_like_keywords, slot->keyword, slot->keyword_length);
   } else if (any_position) {
     found = in_list(path_calls, qualified, length);
@@ -518,6 +548,10 @@ static int is_path_call(const pf_context *ctx, TSNode call, const argument_slot 
  * and its slot there; a null node when there is none. */
 static TSNode enclosing_call(const pf_context *ctx, uint32_t up, argument_slot *slot) {
   TSNode null_node = {0};
+  /* open(("logs\today")): the parentheses do not make the argument less direct. */
+  while (!ts_node_is_null(pf_ancestor(ctx, up + 1)) &&
+         pf_node_kind(pf_ancestor(ctx, up + 1)) == PF_KIND_PARENTHESIZED_EXPRESSION)
+    up++;
   TSNode argument = pf_ancestor(ctx, up);
   TSNode parent = pf_ancestor(ctx, up + 1);
   if (ts_node_is_null(parent))
