@@ -77,7 +77,8 @@ uint32_t pf_path_trailing_start(const char *text, const pf_string_literal *liter
 
 /* Whether a valid hex or unicode escape spells a character that a path would simply contain:
  * printable ASCII other than the separators (`\x64` is "d": the "x64" folder after a
- * separator). */
+ * separator). Not a C1 control: `\x86` may be the "x86" folder, but `'b:\x85'` is a test
+ * of NEL in a mail header. */
 static int spells_plain_character(int32_t value) {
   return value > 0x20 && value < 0x7f && value != '\\' && value != '/';
 }
@@ -307,6 +308,11 @@ static int ends_in_extension(const char *name, uint32_t length) {
   return letters > 0 && !(lower && upper_after_first);
 }
 
+/* Whether a name starts with "./" or "../" and goes on. */
+static int starts_relative(const char *name, uint32_t length) {
+  return (length > 2 && memcmp(name, "./", 2) == 0) || (length > 3 && memcmp(name, "../", 3) == 0);
+}
+
 /* Test 3 (see path_like.h). */
 static int is_segmented_file_path(const shape_text *shape) {
   const char *text = shape->text;
@@ -344,10 +350,12 @@ static int is_segmented_file_path(const shape_text *shape) {
       i++;
     uint32_t name_length = i - start;
     int dots = name_length <= 2 && memcmp(text + start, "..", name_length) == 0;
-    strong |= dots; /* ".\new.txt": a relative path */
+    /* ".\new.txt", "./data\new.txt", "../data\new.txt": a relative path */
+    strong |= dots || (start == from && starts_relative(text + start, name_length));
     if (!dots && (text[start] == ' ' || text[i - 1] == ' '))
       return 0;
-    for (uint32_t j = start; !dots && j < i; j++) {
+    uint32_t checked_from = start == from && starts_relative(text + start, name_length) ? start + 2 : start;
+    for (uint32_t j = checked_from; !dots && j < i; j++) {
       if (text[j] == '.' && j + 1 < i && text[j + 1] == '.')
         return 0;
       spaces += text[j] == ' ';
@@ -357,7 +365,7 @@ static int is_segmented_file_path(const shape_text *shape) {
   }
   /* Text breaks lines and columns with `\n`, `\t` and `\r`: "Saved\nresults.csv",
    * "id\tname\tfile.csv". A path shows a separator no text uses (`\\`, `\d`, `\f`, octal),
-   * a "." or ".." name,
+   * a "." or ".." name or a "./" or "../" start,
    * or mixes `\n` and `\t` between names without spaces ("data\new\table.txt"). */
   return strong || (newline && tab && !carriage_return && !spaces);
 }
