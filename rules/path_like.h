@@ -42,10 +42,10 @@
  *      `tXt`). There are at least two names, and: a separator other than `\n`, `\t`, `\r`
  *      (`\\`, `\d`, `\f`, octal, ...), or a "." or ".." name, or a first name starting
  *      "./" or "../", or both `\n` and `\t` but no `\r` between names without spaces
- *      ("data\new\table.parquet"). Text uses `\n`, `\t` and `\r` between words: "Saved\nresults.csv",
- * "id\tname\tfile.csv" and "self.x\nself.y" are not paths. Two names and one `\n` or `\t` ("a\new.txt",
- *      "x\test.py") cannot be told from such text and are not paths by shape (test 4 still
- *      applies);
+ *      ("data\new\table.parquet"). Text uses `\n`, `\t` and `\r` between words:
+ *      "Saved\nresults.csv", "id\tname\tfile.csv" and "self.x\nself.y" are not paths.
+ *      Two names and one `\n` or `\t` ("a\new.txt", "x\test.py") cannot be told from
+ *      such text and are not paths by shape (test 4 still applies);
  *   4. call: a direct argument (parentheses allowed) of a path-taking call, in a position
  *      that takes a path: the first positional argument (or `file=`, `filename=`, `name=`,
  *      `path=`) of `open`, `io.open`, `builtins.open`, `codecs.open`, `gzip.open`,
