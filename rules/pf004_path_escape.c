@@ -124,11 +124,12 @@ static int already_listed(const char *text, const pf_escape *escapes, unsigned c
 }
 
 /* How to respell a literal: as a raw string or with forward slashes, and whether a doubled
- * backslash was meant as two characters (a UNC prefix typed raw-style, "\\server\share") or
- * as one (an escaped backslash, "C:\\Users\new"). */
+ * backslash that opens the literal was meant as two characters (a UNC prefix,
+ * "\\server\share" or "\\server\\share\new") rather than one; any other doubled backslash
+ * is an escaped one ("C:\\Users\new"). */
 typedef struct spelling {
   int forward_slashes;
-  int doubled_means_two;
+  int leading_pair_means_two;
   uint32_t trailing; /* pf_path_trailing_start */
 } spelling;
 
@@ -177,7 +178,8 @@ static int suggest(const char *text, const pf_string_literal *literal, const spe
     used = copy_text(buffer, used, text, copied_to, escape->offset, how->forward_slashes);
     char separator = how->forward_slashes ? '/' : '\\';
     buffer[used++] = separator;
-    if (escape->kind == PF_ESCAPE_SELF && how->doubled_means_two)
+    if (escape->kind == PF_ESCAPE_SELF && how->leading_pair_means_two &&
+        escape->offset == literal->content_start)
       buffer[used++] = separator;
     /* `\\` becomes one separator (or two); any other escape keeps what follows its backslash. */
     copied_to = escape->offset + (escape->kind == PF_ESCAPE_SELF ? 2 : 1);
@@ -266,11 +268,11 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
   }
 
   char raw[2 * SUGGESTION_LIMIT + 8], slashes[2 * SUGGESTION_LIMIT + 8], fix[512];
-  /* "\\server\share" typed raw-style: its leading pair is two backslashes, not one. */
+  /* "\\server\share": a leading pair followed by a name is a UNC prefix, two backslashes. */
   uint32_t content = literal.content_start;
-  int raw_style_unc = reason == PF_PATH_UNC && content + 2 < literal.content_end && text[content] == '\\' &&
-                      text[content + 1] == '\\' && text[content + 2] != '\\';
-  spelling as_raw = {0, raw_style_unc, trailing}, as_slashes = {1, raw_style_unc, trailing};
+  int unc_pair = content + 2 < literal.content_end && text[content] == '\\' && text[content + 1] == '\\' &&
+                 text[content + 2] != '\\';
+  spelling as_raw = {0, unc_pair, trailing}, as_slashes = {1, unc_pair, trailing};
   int has_raw = suggest(text, &literal, &as_raw, raw, sizeof(raw));
   int has_slashes = suggest(text, &literal, &as_slashes, slashes, sizeof(slashes));
   if (has_raw && has_slashes)

@@ -24,6 +24,7 @@ class Point:
         pass
 k = lambda a, b=1, *c: 0
 print(lambda a=1, *c: 0)
+m = "\\server\\new\bin\\report.csv"
 '''
 
 DRIVE = "Backslash escapes change this path-like string (it starts with a drive letter): "
@@ -57,6 +58,9 @@ EXPECTED = {
         "`lambda a, *c, b=1: ...`",
     17: "Default of `a` is unreachable when `*c` is used: `(lambda ...)(1, 2)` binds `a=1`; make it "
         "keyword-only: `lambda *c, a=1: ...`",
+    18: "Backslash escapes change this path-like string (it is backslash-separated names ending in a file "
+        'extension): `\\b` is a backspace; write r"\\\\server\\new\\bin\\report.csv" or '
+        '"//server/new/bin/report.csv", or use pathlib',
 }
 
 tree = temporary_tree({"m.py": SOURCE})
