@@ -9,12 +9,30 @@
 /* Shape text longer than this is judged by its start only (tests 1 and 2). */
 enum { SHAPE_CAPACITY = 1024 };
 
-/* Stand for an f-string interpolation and for a deliberate escape in the shape text: ordinary
- * name characters, but never a drive letter. */
+/* Stand for an f-string interpolation, and for the backslash of a deliberate escape, in the
+ * shape text: ordinary name characters, but never a drive letter. */
 #define INTERPOLATION_MARK '\x01'
 #define CHARACTER_MARK '\x02'
 
+/* What each backslash of the shape text was written as (test 3 weighs separators). */
+typedef enum separator_kind {
+  SEPARATOR_NONE = 0,
+  SEPARATOR_STRONG,  /* `\\`, an unrecognised or malformed escape, `\a \b \f \v`, octal, `\x64` */
+  SEPARATOR_NEWLINE, /* `\n` */
+  SEPARATOR_TAB,     /* `\t` */
+  SEPARATOR_RETURN,  /* `\r` */
+} separator_kind;
+
+typedef struct shape_text {
+  char text[SHAPE_CAPACITY];
+  unsigned char separator[SHAPE_CAPACITY]; /* separator_kind of each backslash */
+  uint32_t length;
+  int truncated;
+} shape_text;
+
 static int is_letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+static int is_upper(char c) { return c >= 'A' && c <= 'Z'; }
+static int is_lower(char c) { return c >= 'a' && c <= 'z'; }
 static int is_digit(char c) { return c >= '0' && c <= '9'; }
 static int is_mark(char c) { return c == INTERPOLATION_MARK || c == CHARACTER_MARK; }
 
@@ -34,8 +52,9 @@ static int is_name_char(char c) {
   return strchr("<>:\"|?*", c) == NULL;
 }
 
-/* A character of a name in a relative path (test 3: stricter, no spaces and no `@`). */
-static int is_segment_char(char c) { return is_name_char(c) && c != ' ' && c != '@'; }
+/* A character of a name in a relative path (test 3: also none of `@+^$[]`, which mark
+ * addresses and regular expressions rather than file names). */
+static int is_segment_char(char c) { return is_name_char(c) && strchr("@+^$[]", c) == NULL; }
 
 uint32_t pf_path_trailing_start(const char *text, const pf_string_literal *literal) {
   pf_string_scanner scanner;
@@ -51,10 +70,21 @@ uint32_t pf_path_trailing_start(const char *text, const pf_string_literal *liter
     else if (trailing == literal->content_end)
       trailing = piece.offset;
   }
+  /* Even right after a drive: "Q:\n" is far more often a label that ends a line (a matrix
+   * printed under its name) than the root of drive Q. */
   return trailing;
 }
 
-pf_path_escape_role pf_path_escape_role_of(const pf_escape *escape, uint32_t trailing_start) {
+/* Whether a valid hex or unicode escape spells a character that a path would simply contain:
+ * printable ASCII other than the separators (`\x64` is "d": the "x64" folder after a
+ * separator). Not a C1 control: `\x86` may be the "x86" folder, but `'b:\x85'` is a test
+ * of NEL in a mail header. */
+static int spells_plain_character(int32_t value) {
+  return value > 0x20 && value < 0x7f && value != '\\' && value != '/';
+}
+
+pf_path_escape_role pf_path_escape_role_of(const char *text, const pf_escape *escape,
+                                           uint32_t trailing_start) {
   if (!pf_escape_changes_value(escape) || escape->offset >= trailing_start)
     return PF_PATH_ESCAPE_IGNORED;
   if (escape->validity != PF_ESCAPE_VALID)
@@ -62,56 +92,95 @@ pf_path_escape_role pf_path_escape_role_of(const pf_escape *escape, uint32_t tra
   switch (escape->kind) {
   case PF_ESCAPE_HEX:
   case PF_ESCAPE_UNICODE:
+    return spells_plain_character(escape->value) ? PF_PATH_ESCAPE_ACCIDENTAL : PF_PATH_ESCAPE_DELIBERATE;
   case PF_ESCAPE_NAMED:
     return PF_PATH_ESCAPE_DELIBERATE;
-  case PF_ESCAPE_OCTAL:
-    return escape->length == 2 && escape->value == 0 ? PF_PATH_ESCAPE_DELIBERATE : PF_PATH_ESCAPE_ACCIDENTAL;
+  case PF_ESCAPE_OCTAL: {
+    /* A lone `\0` is a NUL on purpose ("data\0"), unless it starts a name right after a
+     * drive or a `\\` separator ("C:\\build\0ld"). */
+    if (escape->length != 2 || escape->value != 0)
+      return PF_PATH_ESCAPE_ACCIDENTAL;
+    uint32_t at = escape->offset;
+    char next = text[at + escape->length];
+    int name_follows = is_letter(next) || is_digit(next) || next == '_';
+    int after_separator = at >= 2 && (text[at - 1] == ':' || (text[at - 1] == '\\' && text[at - 2] == '\\'));
+    return name_follows && after_separator ? PF_PATH_ESCAPE_ACCIDENTAL : PF_PATH_ESCAPE_DELIBERATE;
+  }
   default:
     return PF_PATH_ESCAPE_ACCIDENTAL;
   }
 }
 
-/* Builds the literal as written (see path_like.h). Returns the length; *truncated is set when
- * the text did not fit. */
-static uint32_t build_shape(const char *text, uint32_t length, char *shape, int *truncated) {
+int pf_path_has_accidental_escape(const char *text, const pf_string_literal *literal) {
+  uint32_t trailing = pf_path_trailing_start(text, literal);
+  pf_string_scanner scanner;
+  pf_string_scanner_init(&scanner, text, literal);
+  pf_string_piece piece;
+  while (pf_string_scanner_next(&scanner, &piece))
+    if (piece.kind == PF_PIECE_ESCAPE && piece.depth == 0 &&
+        pf_path_escape_role_of(text, &piece.escape, trailing) == PF_PATH_ESCAPE_ACCIDENTAL)
+      return 1;
+  return 0;
+}
+
+static separator_kind separator_of(const pf_escape *escape) {
+  if (escape->kind == PF_ESCAPE_CONTROL && escape->value == '\n')
+    return SEPARATOR_NEWLINE;
+  if (escape->kind == PF_ESCAPE_CONTROL && escape->value == '\t')
+    return SEPARATOR_TAB;
+  if (escape->kind == PF_ESCAPE_CONTROL && escape->value == '\r')
+    return SEPARATOR_RETURN;
+  return SEPARATOR_STRONG;
+}
+
+static void shape_append(shape_text *shape, const char *from, uint32_t count, separator_kind first) {
+  if (shape->truncated || shape->length + count > SHAPE_CAPACITY) {
+    shape->truncated = 1;
+    return;
+  }
+  memcpy(shape->text + shape->length, from, count);
+  for (uint32_t i = 0; i < count; i++)
+    shape->separator[shape->length + i] = from[i] == '\\' ? (unsigned char)first : SEPARATOR_NONE;
+  shape->length += count;
+}
+
+/* Builds the literal as written (see path_like.h): escapes as their source text (a deliberate
+ * one with a mark for its backslash), without line continuations and the trailing run. */
+static void build_shape(const char *text, uint32_t length, shape_text *shape) {
   pf_string_literal literal;
-  *truncated = 0;
+  shape->length = 0;
+  shape->truncated = 0;
   if (pf_string_literal_parse(text, length, &literal) != 0)
-    return 0;
+    return;
   uint32_t trailing = pf_path_trailing_start(text, &literal);
   pf_string_scanner scanner;
   pf_string_scanner_init(&scanner, text, &literal);
   pf_string_piece piece;
-  uint32_t used = 0;
-  while (pf_string_scanner_next(&scanner, &piece)) {
+  while (pf_string_scanner_next(&scanner, &piece) && !shape->truncated) {
     if (piece.depth > 0)
       continue;
-    const char *from = text + piece.offset;
-    uint32_t count = piece.length;
     if (piece.kind == PF_PIECE_INTERPOLATION) {
-      from = "\x01";
-    } else if (piece.kind == PF_PIECE_ESCAPE) {
-      const pf_escape *escape = &piece.escape;
-      pf_path_escape_role role = pf_path_escape_role_of(escape, trailing);
-      if (escape->kind == PF_ESCAPE_LINE_CONTINUATION || escape->offset >= trailing)
-        continue;
-      if (role == PF_PATH_ESCAPE_DELIBERATE) {
-        from = "\x02";
-        count = 1;
-      } else if (text[escape->offset + 1] == '{' || text[escape->offset + 1] == '}') {
-        count = 1; /* `\{` in an f-string: the brace opens an interpolation, the next piece */
-      }
+      shape_append(shape, "\x01", 1, SEPARATOR_NONE);
+      continue;
     }
-    if (piece.kind == PF_PIECE_INTERPOLATION)
-      count = 1;
-    if (used + count > SHAPE_CAPACITY) {
-      *truncated = 1;
-      break;
+    if (piece.kind == PF_PIECE_TEXT) {
+      shape_append(shape, text + piece.offset, piece.length, SEPARATOR_NONE);
+      continue;
     }
-    memcpy(shape + used, from, count);
-    used += count;
+    const pf_escape *escape = &piece.escape;
+    if (escape->kind == PF_ESCAPE_LINE_CONTINUATION || escape->offset >= trailing)
+      continue;
+    const char *source = text + escape->offset;
+    uint32_t count = escape->length;
+    if (source[1] == '{' || source[1] == '}') /* `\{` in an f-string: the brace is the next piece */
+      count = pf_escape_changes_value(escape) && (literal.flags & PF_STRING_FORMAT) ? 1 : count;
+    if (pf_path_escape_role_of(text, escape, trailing) == PF_PATH_ESCAPE_DELIBERATE) {
+      shape_append(shape, "\x02", 1, SEPARATOR_NONE);
+      shape_append(shape, source + 1, count - 1, SEPARATOR_NONE);
+    } else {
+      shape_append(shape, source, count, separator_of(escape));
+    }
   }
-  return used;
 }
 
 /* Splits shape[from, length) into names at runs of one or two backslashes. Returns the number
@@ -158,9 +227,14 @@ static name_split split_names(const char *shape, uint32_t from, uint32_t length,
   return split;
 }
 
+/* Test 1: an upper-case drive letter, a colon and a backslash (or a slash: "C:/Users/me\new")
+ * is a path whatever follows; a lower-case one needs a body of names ("c:\temp", not "a:\rb"). */
 static int has_drive(const char *shape, uint32_t length) {
-  if (length < 3 || !is_letter(shape[0]) || shape[1] != ':' || shape[2] != '\\')
+  if (length < 3 || !is_letter(shape[0]) || shape[1] != ':' ||
+      (shape[2] != '\\' && shape[2] != '/' && shape[2] != CHARACTER_MARK))
     return 0;
+  if (is_upper(shape[0]))
+    return 1;
   uint32_t body = shape[3] == '\\' && length > 3 ? 4 : 3;
   if (body == length)
     return 1;
@@ -175,6 +249,9 @@ static int has_unc_prefix(const char *shape, uint32_t length) {
   uint32_t leading = i;
   if (leading != 2 && leading != 4)
     return 0;
+  /* "\\\\?\\C:\\..." and "\\\\.\\pipe\\...": Win32 file and device namespaces. */
+  if (leading == 4 && i + 1 < length && (shape[i] == '?' || shape[i] == '.') && shape[i + 1] == '\\')
+    return 1;
   uint32_t host_start = i;
   while (i < length && is_host_char(shape[i]))
     i++;
@@ -198,15 +275,18 @@ static int has_unc_prefix(const char *shape, uint32_t length) {
   }
   while (i < length && shape[i] == '\\')
     i++;
-  /* The share: two or more name characters, or an interpolation. */
+  /* The share: a name (two or more characters when typed raw-style), or an interpolation. */
   uint32_t share_start = i;
   while (i < length && shape[i] != '\\' && is_name_char(shape[i]))
     i++;
-  return i - share_start >= 2 || (i - share_start == 1 && shape[share_start] == INTERPOLATION_MARK);
+  uint32_t share_minimum = leading == 4 ? 1 : 2;
+  return i - share_start >= share_minimum ||
+         (i - share_start == 1 && shape[share_start] == INTERPOLATION_MARK);
 }
 
-/* Whether `name` is stem.ext with an extension of 1-5 ASCII letters and digits, at least one
- * letter, not mixed case. */
+/* Whether `name` is stem.ext with an extension of 1-8 ASCII letters and digits, at least one
+ * letter, in lower case, upper case or capitalised (`txt`, `JPG`, `Txt`, `parquet`; not
+ * `tXt`). */
 static int ends_in_extension(const char *name, uint32_t length) {
   uint32_t dot = length;
   while (dot > 0 && name[dot - 1] != '.')
@@ -214,64 +294,124 @@ static int ends_in_extension(const char *name, uint32_t length) {
   if (dot < 2) /* no dot, or no stem before it */
     return 0;
   uint32_t extension_length = length - dot;
-  if (extension_length < 1 || extension_length > 5)
+  if (extension_length < 1 || extension_length > 8)
     return 0;
-  int letters = 0, lower = 0, upper = 0;
+  int letters = 0, lower = 0, upper_after_first = 0;
   for (uint32_t i = dot; i < length; i++) {
     char c = name[i];
     if (!is_letter(c) && !is_digit(c))
       return 0;
     letters += is_letter(c);
-    lower += c >= 'a' && c <= 'z';
-    upper += c >= 'A' && c <= 'Z';
+    lower += is_lower(c);
+    upper_after_first += i > dot && is_upper(c);
   }
-  return letters > 0 && !(lower && upper);
+  return letters > 0 && !(lower && upper_after_first);
 }
 
-static int is_segmented_file_path(const char *shape, uint32_t length) {
+/* Whether a name starts with "./" or "../" and goes on. */
+static int starts_relative(const char *name, uint32_t length) {
+  return (length > 2 && memcmp(name, "./", 2) == 0) || (length > 3 && memcmp(name, "../", 3) == 0);
+}
+
+/* Test 3 (see path_like.h). */
+static int is_segmented_file_path(const shape_text *shape) {
+  const char *text = shape->text;
+  uint32_t length = shape->length;
   uint32_t from = 0;
-  while (from < length && from < 2 && shape[from] == '\\')
+  while (from < length && from < 2 && text[from] == '\\')
     from++;
-  name_split split = split_names(shape, from, length, is_segment_char, 0);
-  if (split.count < 2)
+  name_split split = split_names(text, from, length, is_segment_char, 0);
+  if (split.count < 2 || !ends_in_extension(text + split.last_start, split.last_length))
     return 0;
-  /* Every name is ".", "..", or two or more characters without "..". */
+  int strong = 0, newline = 0, tab = 0, carriage_return = 0, spaces = 0;
+  for (uint32_t i = 0; i < length; i++) {
+    switch ((separator_kind)shape->separator[i]) {
+    case SEPARATOR_STRONG:
+      strong = 1;
+      break;
+    case SEPARATOR_NEWLINE:
+      newline = 1;
+      break;
+    case SEPARATOR_TAB:
+      tab = 1;
+      break;
+    case SEPARATOR_RETURN:
+      carriage_return = 1;
+      break;
+    default:
+      break;
+    }
+  }
+  /* Every name is ".", "..", or a name without ".." that does not start or end with a space. */
   uint32_t i = from;
   while (i < length) {
     uint32_t start = i;
-    while (i < length && shape[i] != '\\')
+    while (i < length && text[i] != '\\')
       i++;
     uint32_t name_length = i - start;
-    int dots = name_length <= 2 && memcmp(shape + start, "..", name_length) == 0;
-    int interpolation = name_length == 1 && shape[start] == INTERPOLATION_MARK;
-    if (!dots && !interpolation && name_length < 2)
+    int dots = name_length <= 2 && memcmp(text + start, "..", name_length) == 0;
+    /* ".\new.txt", "./data\new.txt", "../data\new.txt": a relative path */
+    strong |= dots || (start == from && starts_relative(text + start, name_length));
+    if (!dots && (text[start] == ' ' || text[i - 1] == ' '))
       return 0;
-    for (uint32_t j = start; !dots && j + 1 < i; j++)
-      if (shape[j] == '.' && shape[j + 1] == '.')
+    uint32_t checked_from = start == from && starts_relative(text + start, name_length) ? start + 2 : start;
+    for (uint32_t j = checked_from; !dots && j < i; j++) {
+      if (text[j] == '.' && j + 1 < i && text[j + 1] == '.')
         return 0;
-    while (i < length && shape[i] == '\\')
+      spaces += text[j] == ' ';
+    }
+    while (i < length && text[i] == '\\')
       i++;
   }
-  return ends_in_extension(shape + split.last_start, split.last_length);
+  /* Text breaks lines and columns with `\n`, `\t` and `\r`: "Saved\nresults.csv",
+   * "id\tname\tfile.csv". A path shows a separator no text uses (`\\`, `\d`, `\f`, octal),
+   * a "." or ".." name or a "./" or "../" start,
+   * or mixes `\n` and `\t` between names without spaces ("data\new\table.txt"). */
+  return strong || (newline && tab && !carriage_return && !spaces);
 }
 
 pf_path_reason pf_path_shape(const char *text, uint32_t length) {
-  char shape[SHAPE_CAPACITY];
-  int truncated;
-  uint32_t shape_length = build_shape(text, length, shape, &truncated);
-  if (has_drive(shape, shape_length))
+  shape_text shape;
+  build_shape(text, length, &shape);
+  if (has_drive(shape.text, shape.length))
     return PF_PATH_DRIVE;
-  if (has_unc_prefix(shape, shape_length))
+  if (has_unc_prefix(shape.text, shape.length))
     return PF_PATH_UNC;
-  if (!truncated && is_segmented_file_path(shape, shape_length))
+  if (!shape.truncated && is_segmented_file_path(&shape))
     return PF_PATH_SEGMENTS;
   return PF_PATH_NONE;
 }
 
 /* Path-taking callables whose path is the first argument (or one of open_like_keywords). */
 static const char *const open_like_calls[] = {
-    "open",      "builtins.open", "io.open",         "codecs.open", "gzip.open", "bz2.open",
-    "lzma.open", "tarfile.open",  "zipfile.ZipFile", "os.open",     NULL,
+    "open",
+    "builtins.open",
+    "io.open",
+    "codecs.open",
+    "gzip.open",
+    "bz2.open",
+    "lzma.open",
+    "tarfile.open",
+    "zipfile.ZipFile",
+    "os.open",
+    /* the program to run; the arguments that follow are not paths */
+    "os.execl",
+    "os.execle",
+    "os.execlp",
+    "os.execlpe",
+    "os.execv",
+    "os.execve",
+    "os.execvp",
+    "os.execvpe",
+    "os.posix_spawn",
+    "os.posix_spawnp",
+    NULL,
+};
+
+/* Callables whose second positional argument is a program's path (the first is a mode). */
+static const char *const spawn_calls[] = {
+    "os.spawnl",  "os.spawnle", "os.spawnlp",  "os.spawnlpe", "os.spawnv",
+    "os.spawnve", "os.spawnvp", "os.spawnvpe", NULL,
 };
 static const char *const open_like_keywords[] = {"file", "filename", "name", "path", NULL};
 
@@ -301,6 +441,8 @@ static const char *const path_calls[] = {
     "os.replace",
     "os.chdir",
     "os.chmod",
+    "os.chflags",
+    "os.lchflags",
     "os.lchmod",
     "os.chown",
     "os.lchown",
@@ -389,7 +531,9 @@ static int is_path_call(const pf_context *ctx, TSNode call, const argument_slot 
     return 0;
   size_t length = strlen(qualified);
   int found = 0;
-  if (in_list(open_like_calls, qualified, length)) {
+  if (in_list(spawn_calls, qualified, length)) {
+    found = slot->positional == 1;
+  } else if (in_list(open_like_calls, qualified, length)) {
     found = slot->positional == 0 || in_list(open_like_keywords, slot->keyword, slot->keyword_length);
   } else if (any_position) {
     found = in_list(path_calls, qualified, length);
@@ -412,6 +556,10 @@ static int is_path_call(const pf_context *ctx, TSNode call, const argument_slot 
  * and its slot there; a null node when there is none. */
 static TSNode enclosing_call(const pf_context *ctx, uint32_t up, argument_slot *slot) {
   TSNode null_node = {0};
+  /* open(("logs\today")): the parentheses do not make the argument less direct. */
+  while (!ts_node_is_null(pf_ancestor(ctx, up + 1)) &&
+         pf_node_kind(pf_ancestor(ctx, up + 1)) == PF_KIND_PARENTHESIZED_EXPRESSION)
+    up++;
   TSNode argument = pf_ancestor(ctx, up);
   TSNode parent = pf_ancestor(ctx, up + 1);
   if (ts_node_is_null(parent))

@@ -24,20 +24,28 @@ static const char explanation[] =
     "literal parts only: an interpolation is not inspected). Raw strings are never flagged.\n"
     "One finding per literal lists what each escape turned into.\n"
     "\n"
-    "Valid `\\x..`, `\\u....`, `\\U........`, `\\N{...}` and a lone `\\0` are listed too, but alone\n"
-    "they do not make a finding: nobody types them by accident, they spell a character on\n"
-    "purpose (`os.fsencode(\"caf\\xe9\")`). A run of `\\n`, `\\r` and `\\t` at the very end of a\n"
-    "literal ends a line of text (`\"C:\\\\out.txt\\n\"`) and is ignored.\n"
+    "`\\N{...}`, a lone `\\0`, and a valid `\\x..`, `\\u....` or `\\U........` that spells a\n"
+    "non-ASCII or control character are listed too, but alone they do not make a finding:\n"
+    "nobody types them by accident (`os.fsencode(\"caf\\xe9\")`). One that spells a plain ASCII\n"
+    "character does count: in `\"C:\\\\build\\x64\\\\cl.exe\"`, `\\x64` is `d`. A run of `\\n`, `\\r`\n"
+    "and `\\t` at the very end of a literal ends a line of text (`\"C:\\\\out.txt\\n\"`, and\n"
+    "`\"Q:\\n\"`, a label) and is ignored.\n"
     "\n"
-    "A literal is path-like when it starts with a drive letter and a backslash (`C:\\`), starts\n"
-    "with a UNC prefix (`\\\\server\\share`, written `\"\\\\\\\\server\\\\share\"`), is made of\n"
-    "backslash-separated names ending in a file extension (`data\\new.txt`), is passed\n"
-    "directly to a path-taking call (`open`, `io.open`, the file functions of `os`, any\n"
-    "`os.path`, `ntpath` or `shutil` function, `glob.glob`, `pathlib.Path` and its siblings,\n"
-    "`.joinpath`), or continues an implicit concatenation whose first part is path-like.\n"
+    "A literal is path-like when it starts with a drive letter and a backslash (`C:\\`, `D:\\bk`;\n"
+    "a lower-case letter needs a name after it), starts with a UNC or device prefix\n"
+    "(`\\\\server\\share`, written `\"\\\\\\\\server\\\\share\"`; `\\\\?\\`, `\\\\.\\`), is made of\n"
+    "backslash-separated names ending in a file extension with a separator that text does\n"
+    "not use (`data\\\\new\\table.txt`, `vendor\\d\\temp\\file.txt`, `data\\new\\table.txt`), is\n"
+    "passed directly to a path-taking call (`open`, `io.open`, the file functions of `os`, the\n"
+    "program of `os.exec*`/`os.spawn*`, any `os.path`, `ntpath` or `shutil` function,\n"
+    "`glob.glob`, `pathlib.Path` and its siblings, `.joinpath`), or continues an implicit\n"
+    "concatenation whose first part is path-like. Text separates words with `\\n`, `\\t` and\n"
+    "`\\r`, so two names and one `\\n` or `\\t` (`\"a\\new.txt\"`, `\"Saved\\nresults.csv\"`) are\n"
+    "not a path unless passed to a path-taking call; a mix of `\\n` and `\\t` between names is.\n"
     "\n"
     "The severity is error when the literal does not even compile: `\"C:\\Users\\name\"` is a\n"
-    "SyntaxError on every Python 3, because `\\U` must be followed by eight hex digits.\n"
+    "SyntaxError on every Python 3, because `\\U` must be followed by eight hex digits; so is\n"
+    "`\"C:\\\\data\\N{BAD NAME}.txt\"`, because `BAD NAME` is not a character name.\n"
     "\n"
     "## Why is this bad?\n"
     "In a normal string literal a backslash starts an escape sequence, so a Windows path\n"
@@ -74,8 +82,8 @@ static const char explanation[] =
     "\n"
     "## Not flagged\n"
     "Raw strings; doubled backslashes (`\"C:\\\\new\"`); ordinary text with `\\n` or `\\t`\n"
-    "(`\"line\\n\"`, `\"a:\\n\"`, `\"name:\\tvalue\"`): it has spaces or colons, or does not end in\n"
-    "a file extension; non-path arguments of path-taking calls (`open(name, newline=\"\\n\")`);\n"
+    "(`\"line\\n\"`, `\"a:\\n\"`, `\"name:\\tvalue\"`, `\"id\\tname\\tfile.csv\"`, `\"pass\\nobj.attr\"`);\n"
+    "non-path arguments of path-taking calls (`open(name, newline=\"\\n\")`);\n"
     "deliberate escapes alone (`\"caf\\xe9.txt\"`); escapes inside f-string interpolations.\n"
     "Invalid escapes outside path-like strings are PF006's; inside a path-like string PF004\n"
     "reports them instead, once per literal. The full path-like test is in the README.\n"
@@ -116,11 +124,12 @@ static int already_listed(const char *text, const pf_escape *escapes, unsigned c
 }
 
 /* How to respell a literal: as a raw string or with forward slashes, and whether a doubled
- * backslash was meant as two characters (a UNC prefix typed raw-style, "\\server\share") or
- * as one (an escaped backslash, "C:\\Users\new"). */
+ * backslash that opens the literal was meant as two characters (a UNC prefix,
+ * "\\server\share" or "\\server\\share\new") rather than one; any other doubled backslash
+ * is an escaped one ("C:\\Users\new"). */
 typedef struct spelling {
   int forward_slashes;
-  int doubled_means_two;
+  int leading_pair_means_two;
   uint32_t trailing; /* pf_path_trailing_start */
 } spelling;
 
@@ -164,12 +173,13 @@ static int suggest(const char *text, const pf_string_literal *literal, const spe
     if (piece.depth > 0 || escape->kind == PF_ESCAPE_LINE_CONTINUATION ||
         (escape->kind == PF_ESCAPE_SELF && escape->value != '\\') ||
         (escape->kind != PF_ESCAPE_SELF &&
-         pf_path_escape_role_of(escape, how->trailing) != PF_PATH_ESCAPE_ACCIDENTAL))
+         pf_path_escape_role_of(text, escape, how->trailing) != PF_PATH_ESCAPE_ACCIDENTAL))
       return 0;
     used = copy_text(buffer, used, text, copied_to, escape->offset, how->forward_slashes);
     char separator = how->forward_slashes ? '/' : '\\';
     buffer[used++] = separator;
-    if (escape->kind == PF_ESCAPE_SELF && how->doubled_means_two)
+    if (escape->kind == PF_ESCAPE_SELF && how->leading_pair_means_two &&
+        escape->offset == literal->content_start)
       buffer[used++] = separator;
     /* `\\` becomes one separator (or two); any other escape keeps what follows its backslash. */
     copied_to = escape->offset + (escape->kind == PF_ESCAPE_SELF ? 2 : 1);
@@ -218,7 +228,7 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
   while (pf_string_scanner_next(&scanner, &piece)) {
     if (piece.kind != PF_PIECE_ESCAPE || piece.depth > 0)
       continue;
-    pf_path_escape_role role = pf_path_escape_role_of(&piece.escape, trailing);
+    pf_path_escape_role role = pf_path_escape_role_of(text, &piece.escape, trailing);
     if (role == PF_PATH_ESCAPE_IGNORED)
       continue;
     accidental += role == PF_PATH_ESCAPE_ACCIDENTAL;
@@ -258,11 +268,11 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
   }
 
   char raw[2 * SUGGESTION_LIMIT + 8], slashes[2 * SUGGESTION_LIMIT + 8], fix[512];
-  /* "\\server\share" typed raw-style: its leading pair is two backslashes, not one. */
+  /* "\\server\share": a leading pair followed by a name is a UNC prefix, two backslashes. */
   uint32_t content = literal.content_start;
-  int raw_style_unc = reason == PF_PATH_UNC && content + 2 < literal.content_end && text[content] == '\\' &&
-                      text[content + 1] == '\\' && text[content + 2] != '\\';
-  spelling as_raw = {0, raw_style_unc, trailing}, as_slashes = {1, raw_style_unc, trailing};
+  int unc_pair = content + 2 < literal.content_end && text[content] == '\\' && text[content + 1] == '\\' &&
+                 text[content + 2] != '\\';
+  spelling as_raw = {0, unc_pair, trailing}, as_slashes = {1, unc_pair, trailing};
   int has_raw = suggest(text, &literal, &as_raw, raw, sizeof(raw));
   int has_slashes = suggest(text, &literal, &as_slashes, slashes, sizeof(slashes));
   if (has_raw && has_slashes)

@@ -5,7 +5,8 @@
  * `*`), each parameter with a default that comes before it (positional-only ones included)
  * is reported: a caller who passes anything into *args has to fill that parameter
  * positionally first, so its default is never used exactly when *args is. The message shows
- * such a call and the signature with the parameter made keyword-only. Functions decorated
+ * such a call (through the class for `__init__`, through the assigned name for a lambda) and
+ * the signature with the parameter made keyword-only. Functions decorated
  * with typing.overload (any spelling the imports allow) and .pyi stubs are skipped: their
  * signatures describe an API rather than choose one.
  */
@@ -326,13 +327,33 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
     const pf_frame *frame = pf_enclosing_frame(ctx);
     is_method = frame && frame->kind == PF_KIND_CLASS_DEFINITION && !is_static && parts.args_index > 0 &&
                 parts.roles[0] == ROLE_POSITIONAL;
-    snprintf(callee, sizeof(callee), "%s%.*s", is_method ? "obj." : "", (int)name_length, name_text);
+    TSNode class_name = frame ? pf_child(frame->node, pf_field.NAME) : (TSNode){0};
+    if (is_method && ts_node_is_null(class_name) == 0 && name_length == 8 &&
+        memcmp(name_text, "__init__", 8) == 0) {
+      /* The constructor is called through its class: `Point(1, 2, 3)`. */
+      uint32_t class_length;
+      const char *class_text = pf_node_text(ctx, class_name, &class_length);
+      snprintf(callee, sizeof(callee), "%.*s", (int)class_length, class_text);
+    } else {
+      snprintf(callee, sizeof(callee), "%s%.*s", is_method ? "obj." : "", (int)name_length, name_text);
+    }
     uint32_t text_length;
     const char *text = pf_node_text(ctx, node, &text_length);
     int is_async = text_length > 6 && memcmp(text, "async", 5) == 0;
     snprintf(opening, sizeof(opening), "%sdef %.*s(", is_async ? "async " : "", (int)name_length, name_text);
   } else {
-    snprintf(callee, sizeof(callee), "(lambda ...)");
+    /* `f = lambda a, b=1, *c: 0` is called as `f(...)`. */
+    TSNode parent = pf_parent(ctx);
+    TSNode target = ts_node_is_null(parent) ? parent : pf_child(parent, pf_field.LEFT);
+    pf_kind target_kind = ts_node_is_null(target) ? PF_KIND_OTHER : pf_node_kind(target);
+    if (pf_node_kind(parent) == PF_KIND_ASSIGNMENT && pf_parent_field(ctx) == pf_field.RIGHT &&
+        (target_kind == PF_KIND_IDENTIFIER || target_kind == PF_KIND_ATTRIBUTE)) {
+      uint32_t target_length;
+      const char *target_text = pf_node_text(ctx, target, &target_length);
+      snprintf(callee, sizeof(callee), "%.*s", (int)target_length, target_text);
+    } else {
+      snprintf(callee, sizeof(callee), "(lambda ...)");
+    }
     snprintf(opening, sizeof(opening), "lambda ");
     closing = ": ...";
   }

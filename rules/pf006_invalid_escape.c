@@ -4,8 +4,9 @@
  * Visits every string literal, scans it with the shared scanner (string_literal.h) and
  * reports each escape that Python keeps with a warning (an unrecognised escape such as `\d`,
  * `\8`, `\N`/`\u`/`\U` in bytes, octal above `\377`) or refuses to compile (a truncated `\x`,
- * `\u`, `\U`, a bad `\N{...}`), at its backslash. A path-like literal (path_like.h) is left to
- * PF004, which reports the whole literal once, unless PF004 is turned off.
+ * `\u`, `\U`, a bad `\N{...}`), at its backslash. A literal that PF004 reports (a path-like
+ * literal with an accidental escape, path_like.h) is left to it entirely, format specs
+ * included, unless PF004 is turned off.
  */
 #include <stdio.h>
 #include <string.h>
@@ -121,13 +122,12 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
   while (pf_string_scanner_next(&scanner, &piece)) {
     if (piece.kind != PF_PIECE_ESCAPE || piece.escape.validity == PF_ESCAPE_VALID)
       continue;
-    /* PF004 lists every escape of a path-like literal's literal part in its one finding. */
-    if (piece.depth == 0) {
-      if (path_like < 0)
-        path_like = path_rule_enabled(ctx) && pf_string_is_path_like(ctx, node, NULL, 0) != PF_PATH_NONE;
-      if (path_like)
-        continue;
-    }
+    /* A literal PF004 reports gets that one finding, format specs included. */
+    if (path_like < 0)
+      path_like = path_rule_enabled(ctx) && pf_path_has_accidental_escape(text, &literal) &&
+                  pf_string_is_path_like(ctx, node, NULL, 0) != PF_PATH_NONE;
+    if (path_like)
+      return;
     report(ctx, start, text, &piece.escape, bytes);
   }
 }

@@ -4,6 +4,8 @@
  */
 #include "string_literal.h"
 
+#include "character_names.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -189,15 +191,17 @@ static void decode_escape(const pf_string_scanner *scanner, uint32_t at, uint32_
     escape->validity = PF_ESCAPE_MALFORMED;
     if (at + 2 >= end || text[at + 2] != '{')
       return;
-    /* A name is letters, digits, spaces and hyphens; Python looks it up case-insensitively. */
+    /* The name runs to the first `}` (on the same line); Python looks it up in Unicode's
+     * names and aliases (character_names.h). */
     uint32_t close = at + 3;
-    while (close < end && text[close] != '}' &&
-           ((text[close] >= 'A' && text[close] <= 'Z') || (text[close] >= 'a' && text[close] <= 'z') ||
-            (text[close] >= '0' && text[close] <= '9') || text[close] == ' ' || text[close] == '-'))
+    while (close < end && text[close] != '}' && text[close] != '\n' && text[close] != '\r' &&
+           text[close] != '\\' && text[close] != '{')
       close++;
-    if (close < end && text[close] == '}' && close > at + 3) {
+    if (close < end && text[close] == '}') {
       escape->length = close + 1 - at;
-      escape->validity = PF_ESCAPE_VALID;
+      escape->value = pf_character_from_name(text + at + 3, close - at - 3);
+      if (escape->value >= 0)
+        escape->validity = PF_ESCAPE_VALID;
     }
     return;
   }
@@ -395,8 +399,12 @@ void pf_escape_describe(const char *text, const pf_escape *escape, int bytes, ch
         need = source[1] == 'u' ? "`\\u` needs four hex digits" : "`\\U` needs eight hex digits";
       break;
     case PF_ESCAPE_NAMED:
-      need = "`\\N` needs a character name in braces";
-      break;
+      if (escape->length > 4)
+        snprintf(out, out_size, "a SyntaxError (`%.*s` is not a valid character name)",
+                 (int)(escape->length - 4), source + 3);
+      else
+        snprintf(out, out_size, "a SyntaxError (`\\N` needs a character name in braces)");
+      return;
     default:
       break;
     }
@@ -411,7 +419,8 @@ void pf_escape_describe(const char *text, const pf_escape *escape, int bytes, ch
     snprintf(out, out_size, "not an escape (Python keeps the backslash and warns)");
     return;
   case PF_ESCAPE_NAMED:
-    snprintf(out, out_size, "the character named %.*s", (int)(escape->length - 4), source + 3);
+    snprintf(out, out_size, "the character named %.*s (U+%04X)", (int)(escape->length - 4), source + 3,
+             (unsigned)escape->value);
     return;
   default:
     break;

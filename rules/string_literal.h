@@ -20,8 +20,9 @@
  *     except a backslash before a non-ASCII character, which CPython's parser keeps silently:
  *     the scanner reports it as plain text;
  *   - octal escapes above `\377` warn (DeprecationWarning in 3.11, SyntaxWarning in 3.12);
- *   - a `\x`, `\u`, `\U` without enough hex digits, a `\U` above U+10FFFF, and a `\N` not
- *     followed by `{name}` are SyntaxErrors.
+ *   - a `\x`, `\u`, `\U` without enough hex digits, a `\U` above U+10FFFF, a `\N` not
+ *     followed by `{name}`, and a name Python does not know (character_names.h) are
+ *     SyntaxErrors; a bad name's escape spans its braces (`\N{BAD NAME}`).
  * In f-strings, `{{` and `}}` are literal braces; an interpolation `{expression!r:spec}` is
  * skipped, except for its format specification, whose text Python also unescapes: its pieces
  * come with depth > 0. The scanner keeps a small fixed stack for nested format
@@ -79,8 +80,7 @@ typedef struct pf_escape {
   uint32_t offset; /* the backslash */
   uint32_t length; /* bytes from the backslash: `\n` 2, `\x41` 4, `\{` 2 */
   int32_t value;   /* the code point (str) or byte value (bytes) it stands for; -1 when there is
-                    * none (a continuation, an unrecognised or malformed escape) or it is not
-                    * known without Unicode's name table (\N{...}) */
+                    * none (a continuation, an unrecognised or malformed escape) */
 } pf_escape;
 
 typedef enum pf_piece_kind {

@@ -6,7 +6,9 @@ one ("invalid escape sequence", "invalid octal escape sequence") or refuses to c
 Each literal is found with the tokenize module (a STRING token, or an FSTRING_START ...
 FSTRING_END group on Python 3.12+) and compiled on its own, so files that do not compile as a
 whole (malformed escapes) are covered too. A literal counts as reported when a PF006 finding,
-or a PF004 finding that names an unrecognised or malformed escape, starts inside it.
+or a PF004 finding that names an unrecognised or malformed escape, starts inside it. The
+fixtures must include bytes literals with `N`, `u` and `U` escapes (unrecognised in bytes)
+and str literals with named escapes, good and bad names (fixtures/pf006/names.py).
 """
 import json
 import os
@@ -74,6 +76,7 @@ def pitfall_findings(path):
 
 
 compared = complained = 0
+bytes_unicode = named = 0  # literals of the kinds whose handling differs from other linters
 for directory in FIXTURE_DIRS:
     root = os.path.join(SOURCE_DIR, directory)
     for name in sorted(os.listdir(root)):
@@ -87,6 +90,11 @@ for directory in FIXTURE_DIRS:
             first, last = (start[0], start[1] + 1), (end[0], end[1] + 1)
             ours = any(first <= finding < last for finding in findings)
             compared += 1
+            prefix = text[:len(text) - len(text.lstrip("rRbBuUfF"))].lower()
+            if "b" in prefix and any(e in text for e in ("\\N", "\\u", "\\U")):
+                bytes_unicode += 1
+            if "b" not in prefix and "\\N{" in text:
+                named += 1
             complained += python
             check(f"{directory}/{name}:{start[0]}:{start[1] + 1} {text[:60]!r}", python == ours,
                   f"python complains: {python}, pitfall reports: {ours}")
@@ -94,4 +102,6 @@ for directory in FIXTURE_DIRS:
 # Guard against comparing nothing: the fixtures hold well over a hundred literals, dozens bad.
 check("literals compared", compared >= 150, compared)
 check("literals Python complains about", complained >= 40, complained)
+check("bytes literals with \\N, \\u or \\U compared", bytes_unicode >= 5, bytes_unicode)
+check("str literals with \\N{name} compared", named >= 15, named)
 finish()

@@ -138,10 +138,18 @@ static void test_escapes(void) {
   CHECK_EQ_STR(trace("'\\U00110000'"), "E(1,10,6,2,-1)");
   CHECK_EQ_STR(trace("b'\\u00e9\\U0001F600'"), "E(2,2,7,1,-1)T(4,4)E(8,2,7,1,-1)T(10,8)");
   /* \N{name}: valid in str when well formed; unrecognised in bytes. */
-  CHECK_EQ_STR(trace("'\\N{BULLET}x'"), "E(1,10,5,0,-1)T(11,1)");
-  CHECK_EQ_STR(trace("'\\N{latin small letter a}'"), "E(1,24,5,0,-1)");
+  CHECK_EQ_STR(trace("'\\N{BULLET}x'"), "E(1,10,5,0,8226)T(11,1)");
+  CHECK_EQ_STR(trace("'\\N{latin small letter a}'"), "E(1,24,5,0,97)");
+  /* A name Python does not know is a SyntaxError; the escape spans its braces. */
+  CHECK_EQ_STR(trace("'\\N{BAD NAME}'"), "E(1,12,5,2,-1)");
+  CHECK_EQ_STR(trace("'\\N{ BULLET}'"), "E(1,11,5,2,-1)");
+  CHECK_EQ_STR(trace("'\\N{BULLET }'"), "E(1,11,5,2,-1)");
+  CHECK_EQ_STR(trace("'\\N{KEYCAP NUMBER SIGN}'"), "E(1,22,5,2,-1)");
+  CHECK_EQ_STR(trace("'\\N{LF}\\N{VS17}\\N{HANGUL SYLLABLE GA}'"),
+               "E(1,6,5,0,10)E(7,8,5,0,917760)E(15,22,5,0,44032)");
+  CHECK_EQ_STR(trace("'\\N{hangul syllable ga}'"), "E(1,22,5,2,-1)");
   CHECK_EQ_STR(trace("'\\N'"), "E(1,2,5,2,-1)");
-  CHECK_EQ_STR(trace("'\\N{}'"), "E(1,2,5,2,-1)T(3,2)");
+  CHECK_EQ_STR(trace("'\\N{}'"), "E(1,4,5,2,-1)");
   CHECK_EQ_STR(trace("'\\N{BULLET'"), "E(1,2,5,2,-1)T(3,7)");
   CHECK_EQ_STR(trace("b'\\N{BULLET}'"), "E(2,2,7,1,-1)T(4,8)");
   /* Unrecognised escapes. A backslash before a non-ASCII character is plain text: CPython
@@ -175,7 +183,7 @@ static void test_fstrings(void) {
   CHECK_EQ_STR(trace("f'{x!r:\\d}'"), "I(2)E(7,2,7,1,-1):1");
   CHECK_EQ_STR(trace("f'{x!=y}\\d'"), "I(2)E(8,2,7,1,-1)");
   /* \N{...} in an f-string is a named escape, not an interpolation. */
-  CHECK_EQ_STR(trace("f'\\N{BULLET}{x}'"), "E(2,10,5,0,-1)I(12)");
+  CHECK_EQ_STR(trace("f'\\N{BULLET}{x}'"), "E(2,10,5,0,8226)I(12)");
   /* `\{` keeps its backslash (a warning) and the brace still opens an interpolation. */
   CHECK_EQ_STR(trace("f'\\{x}'"), "E(2,2,7,1,-1)I(3)");
   /* Raw f-strings: braces still matter, backslashes do not. */
@@ -238,7 +246,8 @@ static void test_describe(void) {
   CHECK_EQ_STR(describe("b'\\xff'"), "the byte 0xff");
   CHECK_EQ_STR(describe("'\\u00e9'"), "`\xc3\xa9` (U+00E9)");
   CHECK_EQ_STR(describe("'\\ud800'"), "the lone surrogate U+D800");
-  CHECK_EQ_STR(describe("'\\N{BULLET}'"), "the character named BULLET");
+  CHECK_EQ_STR(describe("'\\N{BULLET}'"), "the character named BULLET (U+2022)");
+  CHECK_EQ_STR(describe("'\\N{BAD NAME}'"), "a SyntaxError (`BAD NAME` is not a valid character name)");
   CHECK_EQ_STR(describe("'\\777'"), "`\xc7\xbf` (U+01FF), with a warning (octal above \\377)");
   CHECK_EQ_STR(describe("'\\d'"), "not an escape (Python keeps the backslash and warns)");
   CHECK_EQ_STR(describe("'\\x4'"), "a SyntaxError (`\\x` needs two hex digits)");
@@ -266,6 +275,22 @@ static void test_shapes(void) {
   CHECK_SHAPE("'D:\\db\\x1'", PF_PATH_DRIVE);
   CHECK_SHAPE("f'{root}:\\new'", PF_PATH_NONE); /* an interpolation is never a drive letter */
   CHECK_SHAPE("'a:\\n'", PF_PATH_NONE);         /* a header line, not a directory */
+  CHECK_SHAPE("'C:\\n'", PF_PATH_NONE);         /* a label that ends a line */
+  CHECK_SHAPE("'E:\\a'", PF_PATH_DRIVE);        /* an upper-case drive needs no body */
+  CHECK_SHAPE("'C:/Users/me\\new.txt'", PF_PATH_DRIVE);
+  CHECK_SHAPE("'C:\\x64\\new'", PF_PATH_DRIVE);
+  CHECK_SHAPE("'C:\\xe9\\new'", PF_PATH_DRIVE);
+  CHECK_SHAPE("'\\\\\\\\?\\\\C:\\\\temp\\new'", PF_PATH_UNC);
+  CHECK_SHAPE("'\\\\\\\\.\\\\pipe\\\\name\\new'", PF_PATH_UNC);
+  CHECK_SHAPE("'\\\\\\\\server\\d\\data\\temp'", PF_PATH_UNC);
+  CHECK_SHAPE("'data\\new\\table.parquet'", PF_PATH_SEGMENTS);
+  CHECK_SHAPE("'data\\new\\Table.Txt'", PF_PATH_SEGMENTS);
+  CHECK_SHAPE("'vendor\\d\\temp\\file.txt'", PF_PATH_SEGMENTS);
+  CHECK_SHAPE("'My Documents\\new\\file.txt'", PF_PATH_SEGMENTS);
+  CHECK_SHAPE("'id\\tname\\tfile.csv'", PF_PATH_NONE);
+  CHECK_SHAPE("'Saved\\nresults.csv'", PF_PATH_NONE);
+  CHECK_SHAPE("'self.x\\nself.y'", PF_PATH_NONE);
+  CHECK_SHAPE("'a\\new.txt'", PF_PATH_NONE); /* ambiguous: one `\n` between two names is text */
   CHECK_SHAPE("'a:\\rb'", PF_PATH_NONE);
   CHECK_SHAPE("'a:\\nb:\\rc:\\n'", PF_PATH_NONE);
   CHECK_SHAPE("'e:\\xe9, euro:\\u20ac'", PF_PATH_NONE);
@@ -284,8 +309,8 @@ static void test_shapes(void) {
   CHECK_SHAPE("'.\\new.txt'", PF_PATH_SEGMENTS);
   CHECK_SHAPE("'..\\data\\new.CSV'", PF_PATH_SEGMENTS);
   CHECK_SHAPE("'\\Windows\\new.ini'", PF_PATH_SEGMENTS);
-  CHECK_SHAPE("f'{base}\\new.txt'", PF_PATH_SEGMENTS);
-  CHECK_SHAPE("'data\\new.Done'", PF_PATH_NONE); /* mixed-case "extension" */
+  CHECK_SHAPE("f'{base}\\new.txt'", PF_PATH_NONE); /* one `\n` between two names: text */
+  CHECK_SHAPE("'data\\new.Done'", PF_PATH_NONE);   /* mixed-case "extension" */
   CHECK_SHAPE("'data\\new.txt2go'", PF_PATH_NONE);
   CHECK_SHAPE("'\\new.txt'", PF_PATH_NONE); /* one name after a root */
   CHECK_SHAPE("'line one\\nline.two'", PF_PATH_NONE);
@@ -312,17 +337,17 @@ static const char *roles(const char *text) {
   pf_string_scanner_init(&scanner, text, &literal);
   while (pf_string_scanner_next(&scanner, &piece) && used < sizeof(out) - 1)
     if (piece.kind == PF_PIECE_ESCAPE)
-      out[used++] = "ida"[pf_path_escape_role_of(&piece.escape, trailing)];
+      out[used++] = "ida"[pf_path_escape_role_of(text, &piece.escape, trailing)];
   out[used] = '\0';
   return out;
 }
 
 static void test_escape_roles(void) {
   CHECK_EQ_STR(roles("'C:\\new\\table.txt'"), "aa");
-  CHECK_EQ_STR(roles("'C:\\\\x\\x41\\u00e9\\U0001F600\\N{BULLET}\\0'"), "iddddd");
+  CHECK_EQ_STR(roles("'C:\\\\x\\x41\\u00e9\\U0001F600\\N{BULLET}\\0'"), "iadddd");
   CHECK_EQ_STR(roles("'\\00\\1\\400\\d\\x4'"), "aaaaa"); /* only a lone \0 is deliberate */
   CHECK_EQ_STR(roles("'C:\\new\\n\\r\\t'"), "aiii");     /* the trailing run ends a line */
-  CHECK_EQ_STR(roles("'C:\\new\\n\\x41'"), "aad");       /* not trailing: text follows */
+  CHECK_EQ_STR(roles("'C:\\new\\n\\x41'"), "aaa");       /* not trailing; `\x41` spells a plain `A` */
   CHECK_EQ_STR(roles("'a\\\nb\\'\\\"'"), "iii");         /* continuation, quotes */
   CHECK_EQ_STR(roles("f'{x}\\n'"), "i");
 }
