@@ -7,20 +7,25 @@
  *   - class-level bindings, in source order: methods with their decorator kind (plain,
  *     classmethod, staticmethod, or exempt: property and friends), and other names bound in
  *     the class body (data, aliases of methods, `classmethod(f)` calls);
- *   - candidate assignments: `X.m = ...` (plain, annotated, augmented, inside unpacking) and
- *     `setattr(X, "m", ...)`, where X is the instance (the first parameter of an instance
- *     method of the innermost class that binds it, also from nested functions and lambdas),
- *     or a module-level name last bound to `C(...)`.
+ *   - candidate assignments: `X.m = ...` (plain, annotated, augmented, inside unpacking,
+ *     `for` and `with` targets), `setattr(X, "m", ...)` and `X.__setattr__("m", ...)`, where
+ *     X is the instance (the first parameter of an instance method, or of a lambda assigned
+ *     in the class body, of the innermost class that binds it, also from nested functions
+ *     and lambdas), or a module-level name last bound to `C(...)`.
  * file_end then resolves base classes of this file (by simple name in the scope of the
- * class statement, or `module.Name` for this module), linearizes each class's ancestors in
- * method resolution order (cycle-safe), finds the binding each candidate's name resolves to,
- * and reports at the assigned attribute, with the method as the related location.
+ * class statement, or `module.Name` when the module names this file by its path),
+ * linearizes each class's ancestors in method resolution order (cycle-safe), finds the
+ * binding each candidate's name resolves to, and reports at the assigned attribute, with
+ * the method as the related location.
  *
- * Precision: a value that is evidently a callable meant to replace the method (a lambda, a
- * function, another method, a same-named method of another object, ...; the explanation
- * lists them) is not reported. Most of that is decided during the walk, where the scopes
- * are at hand (parameters, nested defs, an enclosing `if x is not None:`); what needs the
- * whole file (module-level defs, methods of the instance) is left to file_end.
+ * Precision: a value that is evidently a callable meant to replace the method (each kind
+ * one found in the standard library or a widely used package; the explanation lists them)
+ * is not reported. Most of that is decided during the walk, where the scopes are at hand;
+ * what needs the whole file (module-level defs, methods of the instance) is left to
+ * file_end. The walk also records every rebinding of an instance parameter's name
+ * (identifiers in binding positions), so that file_end drops assignments through a name
+ * that a scope between the method and the assignment rebinds, and every rebinding of a
+ * module-level name, which ends its `obj = C(...)` tracking.
  */
 #define _XOPEN_SOURCE 700 /* realpath */
 #include <limits.h>
@@ -37,10 +42,12 @@ static const char explanation[] =
     "instance's class (a plain method, a `@classmethod` or a `@staticmethod`), defined in the\n"
     "class itself or in any base class found in the same file, at any depth. It checks\n"
     "`self.m = ...`, `self.m: T = ...`, `self.m += ...`, targets inside unpacking\n"
-    "(`self.a, self.m = ...`), `setattr(self, \"m\", ...)` and\n"
-    "`object.__setattr__(self, \"m\", ...)`, where `self` is the first parameter of any\n"
-    "instance method, whatever its name, also when a nested function or lambda uses it. It\n"
-    "also checks a module-level `obj = C(...)` followed by `obj.m = ...`.\n"
+    "(`self.a, self.m = ...`), `for self.m in ...`, `with ... as self.m`,\n"
+    "`setattr(self, \"m\", ...)`, `object.__setattr__(self, \"m\", ...)` and\n"
+    "`self.__setattr__(\"m\", ...)`, where `self` is the first parameter of any instance\n"
+    "method (or of a lambda assigned in the class body), whatever its name, also when a\n"
+    "nested function or lambda uses it. It also checks a module-level `obj = C(...)`\n"
+    "followed by `obj.m = ...`, until `obj` is bound again in any way.\n"
     "\n"
     "The finding is at the assignment and points at the method. Severity is error when the\n"
     "method is a classmethod or staticmethod (calling it on an instance is always meant to\n"
@@ -88,28 +95,42 @@ static const char explanation[] =
     "  `abc.abstractproperty`, `enum.property`, `classproperty`, `memoized_property`, ...), or\n"
     "  named `DynamicClassAttribute`, `reify`, `cache_readonly`, `declared_attr`: these make\n"
     "  data descriptors, or are meant to be overwritten in the instance.\n"
-    "- `cls.m = ...` inside a classmethod (that replaces the class attribute) and the first\n"
-    "  parameter of a staticmethod, `__new__`, `__init_subclass__` and `__class_getitem__`.\n"
-    "- Assignments through any name other than the instance, and a nested class's own\n"
-    "  `self`; a free function whose first parameter is called `self`.\n"
-    "- A deliberate per-instance replacement by a callable, which keeps `obj.m()` working:\n"
-    "  a lambda; a function defined in the module or in the enclosing function; a builtin\n"
-    "  (`self.m = id`); another method of the instance (`self.m = self._fast_m`,\n"
-    "  `self.hosts = self.__iter__`); a method of the same name on another object\n"
-    "  (`self.read = fileobj.read`, `self._flush = stdout.flush`); a module function named\n"
-    "  for it (`self.decode = codecs.utf_8_decode`); a value that wraps the method without\n"
-    "  calling it (`self.m = functools.lru_cache()(self.m)`, `self.m = wrap(self.m)`);\n"
-    "  `functools.partial(...)`; a parameter annotated `Callable`; a value assigned only\n"
-    "  under `if value is not None:` (the method is the fallback, as in\n"
-    "  `json.JSONEncoder.default`); an assignment inside a setter named `set_m`; and a private\n"
-    "  method (`_m`, `__m`) replaced by anything but evident data (a class swapping its own\n"
-    "  hook, `self._parse = breaker`). `self._m = None`, `self._m = 0` and `self._m = flag`\n"
-    "  where `flag=True` or `flag: bool` is a parameter are still flagged.\n"
+    "- `cls.m = ...` inside a classmethod (that replaces the class attribute), and the first\n"
+    "  parameter of a staticmethod, `__new__`, `__init_subclass__` and `__class_getitem__`,\n"
+    "  also when the class body makes them so the old way (`build = classmethod(build)`).\n"
+    "- Assignments through any name other than the instance: a nested class's own `self`, a\n"
+    "  free function whose first parameter is called `self`, and the instance's name once a\n"
+    "  scope rebinds it (`self = other`, `for self in ...`, `except E as self`, a walrus, an\n"
+    "  import, a nested function's own `self`, a comprehension's `for self in ...`).\n"
+    "- A value that wraps the method itself through the instance, without calling it:\n"
+    "  `self.m = functools.lru_cache()(self.m)`, `self.m = wrap(self.m)`,\n"
+    "  `self.m = self.m._original` (deliberate per-instance wrapping).\n"
+    "- A value that is evidently a callable replacing the method on purpose. Each case is one\n"
+    "  found doing so in the standard library or in widely used packages; any other value is\n"
+    "  reported, private methods included:\n"
+    "  - a lambda (`ipaddress`: `self.hosts = lambda: [...]`);\n"
+    "  - a function defined in this file, in the module or the enclosing function\n"
+    "    (IPython, traitlets: `self.prompt_for_code = prompt`);\n"
+    "  - a builtin function by name, not a builtin class (`xml.dom.expatbuilder`:\n"
+    "    `self._finish_start_element = id`);\n"
+    "  - another method of the instance (`pyparsing`: `self.parseImpl = self.parseImpl_regex`);\n"
+    "  - a bare dotted name ending in the same name, leading underscores aside: delegation to\n"
+    "    another object (`tarfile`: `self.read = self.fileobj.read`; `threading`:\n"
+    "    `self._is_owned = lock._is_owned`). `self.name = args.name` has the same shape and\n"
+    "    is not reported either: pitfall cannot tell an argparse namespace from a lock;\n"
+    "  - a module's function named for the method (`encodings.utf_16`:\n"
+    "    `self.decode = codecs.utf_16_le_decode`);\n"
+    "  - a parameter annotated `Callable[...]` (graphql's `on_error`), not `Optional` of it;\n"
+    "  - a parameter assigned directly under `if param:` or `if param is not None:`, so the\n"
+    "    method stays the fallback (`json.JSONEncoder`'s `default`, graphql's `serialize`);\n"
+    "  - a parameter assigned by a setter named for the method (`idlelib`:\n"
+    "    `set_close_hook(self, close_hook)`).\n"
     "- A name bound last in the class by something other than a method (`m = None`,\n"
     "  `m = property(...)`), special names (`__call__`, ...: Python looks them up on the\n"
-    "  type), and classes whose hierarchy in the file defines `__setattr__` (the assignment\n"
-    "  may never reach the instance's `__dict__`; `object.__setattr__` is still checked).\n"
-    "- `self.m: T` without a value (an annotation assigns nothing).\n"
+    "  type), and `self.m: T` without a value (an annotation assigns nothing).\n"
+    "- A base written `module.Name` that is not this file's module: `module`, once import\n"
+    "  aliases are resolved, must name this file by the last parts of its path\n"
+    "  (`import json.util` then `json.util.Base` is this file's `Base` only in `.../json/util.py`).\n"
     "\n"
     "## References\n"
     "- Python language reference, \"Invoking Descriptors\" (instance dictionaries take\n"
@@ -467,8 +488,10 @@ static int is_method_frame(const pf_context *ctx, uint32_t f) {
   if (frame->kind == PF_KIND_FUNCTION_DEFINITION)
     return 1;
   return frame->kind == PF_KIND_LAMBDA && frame->depth > 0 &&
-         kind_of(ctx->nodes[frame->depth - 1]) == PF_KIND_ASSIGNMENT && ctx->fields[frame->depth] == pf_field.RIGHT &&
-         kind_of(pf_unparenthesize(pf_child(ctx->nodes[frame->depth - 1], pf_field.LEFT))) == PF_KIND_IDENTIFIER;
+         kind_of(ctx->nodes[frame->depth - 1]) == PF_KIND_ASSIGNMENT &&
+         ctx->fields[frame->depth] == pf_field.RIGHT &&
+         kind_of(pf_unparenthesize(pf_child(ctx->nodes[frame->depth - 1], pf_field.LEFT))) ==
+             PF_KIND_IDENTIFIER;
 }
 
 /* The name a method frame binds in its class: the def's name, or the name a lambda is
@@ -523,10 +546,10 @@ static int bound_by_comprehension(const pf_context *ctx, uint32_t from, const ch
 /* Builtin functions: `self._finish = id` replaces a method by a callable (classes such as
  * `str` or `int` are not here: a type stored in an attribute is as likely data). */
 static const char *const builtin_functions[] = {
-    "abs",   "all",    "any",  "ascii", "bin",  "callable", "chr", "divmod",  "format", "getattr",
-    "hasattr", "hash", "hex",  "id",    "input", "isinstance", "issubclass", "iter",  "len",  "max",
-    "min",   "next",   "oct",  "open",  "ord",  "pow",      "print", "repr",  "round",  "setattr",
-    "sorted", "sum",   "vars", "dir",   NULL,
+    "abs",     "all",     "any",     "ascii",  "bin", "callable", "chr",        "divmod",     "format",
+    "getattr", "hasattr", "hash",    "hex",    "id",  "input",    "isinstance", "issubclass", "iter",
+    "len",     "max",     "min",     "next",   "oct", "open",     "ord",        "pow",        "print",
+    "repr",    "round",   "setattr", "sorted", "sum", "vars",     "dir",        NULL,
 };
 
 /* Whether `name` equals `target` once leading underscores are stripped from both
@@ -556,7 +579,8 @@ static int is_dotted_name(TSNode expression) {
 
 /* The parameter node that binds `name` in the innermost function or lambda (class bodies
  * skipped), with the frame index in *frame_index, or a null node. */
-static TSNode binding_parameter(const pf_context *ctx, const char *name, uint32_t length, uint32_t *frame_index) {
+static TSNode binding_parameter(const pf_context *ctx, const char *name, uint32_t length,
+                                uint32_t *frame_index) {
   TSNode null_node = {0};
   for (uint32_t f = ctx->frame_count; f-- > 0;) {
     const pf_frame *frame = &ctx->frames[f];
@@ -592,7 +616,8 @@ static int annotation_is_callable(const pf_context *ctx, TSNode annotation) {
   if (kind_of(type) == PF_KIND_STRING && length >= 2) {
     text++, length -= 2; /* "Callable[...]": the quotes only; a prefix makes it fail below */
   } else if (kind_of(type) == PF_KIND_GENERIC_TYPE || kind_of(type) == PF_KIND_SUBSCRIPT) {
-    TSNode head = kind_of(type) == PF_KIND_SUBSCRIPT ? pf_child(type, pf_field.VALUE) : ts_node_named_child(type, 0);
+    TSNode head =
+        kind_of(type) == PF_KIND_SUBSCRIPT ? pf_child(type, pf_field.VALUE) : ts_node_named_child(type, 0);
     text = pf_node_text(ctx, head, &length);
   } else if (kind_of(type) != PF_KIND_IDENTIFIER && kind_of(type) != PF_KIND_ATTRIBUTE) {
     return 0;
@@ -601,8 +626,8 @@ static int annotation_is_callable(const pf_context *ctx, TSNode annotation) {
   uint32_t head_length = 0;
   while (head_length < length && text[head_length] != '[')
     head_length++;
-  static const char *const spellings[] = {"Callable", "typing.Callable", "t.Callable", "abc.Callable",
-                                          "collections.abc.Callable", NULL};
+  static const char *const spellings[] = {"Callable",     "typing.Callable",          "t.Callable",
+                                          "abc.Callable", "collections.abc.Callable", NULL};
   for (size_t i = 0; spellings[i]; i++)
     if (text_equals(text, head_length, spellings[i], (uint32_t)strlen(spellings[i])))
       return head_length == length || text[length - 1] == ']';
@@ -980,8 +1005,8 @@ static name_binding binding_of_identifier(const pf_context *ctx) {
   default:
     break;
   }
-  if (field == pf_field.ALIAS || (d >= 2 && ctx->fields[d - 1] == pf_field.ALIAS &&
-                                  kind_of(parent) == PF_KIND_OTHER))
+  if (field == pf_field.ALIAS ||
+      (d >= 2 && ctx->fields[d - 1] == pf_field.ALIAS && kind_of(parent) == PF_KIND_OTHER))
     return NAME_BOUND; /* except E as name; with x as name; case p as name */
   if (kind_of(parent) == PF_KIND_OTHER && strcmp(ts_node_type(parent), "splat_pattern") == 0)
     return NAME_BOUND; /* case [*name] */
@@ -1521,7 +1546,8 @@ static int wraps_own_method(const pf_context *ctx, TSNode value, TSNode instance
       TSNode attribute = pf_child(node, pf_field.ATTRIBUTE);
       uint32_t attribute_length, object_length;
       const char *text = ts_node_is_null(attribute) ? NULL : pf_node_text(ctx, attribute, &attribute_length);
-      const char *object_text = kind_of(object) == PF_KIND_IDENTIFIER ? pf_node_text(ctx, object, &object_length) : NULL;
+      const char *object_text =
+          kind_of(object) == PF_KIND_IDENTIFIER ? pf_node_text(ctx, object, &object_length) : NULL;
       if (text && object_text && text_equals(text, attribute_length, name, length) &&
           text_equals(object_text, object_length, instance_name, instance_length))
         return 1;
@@ -1588,7 +1614,8 @@ static int instance_is_rebound(const pf_context *ctx, const pf002_state *state, 
 
 /* Whether the method whose first parameter was taken for the instance is a classmethod or
  * staticmethod after all: `build = classmethod(build)` later in the class body. */
-static int method_is_not_instance_method(const pf_context *ctx, const pf002_state *state, const candidate *entry) {
+static int method_is_not_instance_method(const pf_context *ctx, const pf002_state *state,
+                                         const candidate *entry) {
   if (entry->method_class < 0 || ts_node_is_null(entry->method_name))
     return 0;
   uint32_t length;
@@ -1604,7 +1631,8 @@ static void file_end(pf_context *ctx, void *opaque) {
   linearizer *scratch = NULL;
   for (size_t i = 0; i < state->candidate_count; i++) {
     const candidate *entry = &state->candidates[i];
-    if (entry->deliberate || instance_is_rebound(ctx, state, entry) || method_is_not_instance_method(ctx, state, entry))
+    if (entry->deliberate || instance_is_rebound(ctx, state, entry) ||
+        method_is_not_instance_method(ctx, state, entry))
       continue;
     int64_t class_index = entry->class_index;
     if (class_index < 0)
