@@ -109,11 +109,14 @@ static const char explanation[] =
     "  found doing so in the standard library or in widely used packages; any other value is\n"
     "  reported, private methods included:\n"
     "  - a lambda (`ipaddress`: `self.hosts = lambda: [...]`);\n"
-    "  - a function defined in this file, in the module or the enclosing function\n"
-    "    (IPython, traitlets: `self.prompt_for_code = prompt`);\n"
-    "  - a builtin function by name, not a builtin class (`xml.dom.expatbuilder`:\n"
-    "    `self._finish_start_element = id`);\n"
-    "  - another method of the instance (`pyparsing`: `self.parseImpl = self.parseImpl_regex`);\n"
+    "  - a function defined in the enclosing function (IPython, traitlets:\n"
+    "    `self.prompt_for_code = prompt`); not a function of the module, which the instance\n"
+    "    does not bind (`obj.m()` would not pass it);\n"
+    "  - the builtin `id` as a cheap no-op (`xml.dom.expatbuilder`:\n"
+    "    `self._finish_start_element = id`); other builtins are reported;\n"
+    "  - another method of the instance (`pyparsing`: `self.parseImpl = self.parseImpl_regex`),\n"
+    "    or the method itself, saved in a local and restored (`pdb`:\n"
+    "    `completenames = self.completenames` ... `self.completenames = completenames`);\n"
     "  - a bare dotted name ending in the same name, leading underscores aside: delegation to\n"
     "    another object (`tarfile`: `self.read = self.fileobj.read`; `threading`:\n"
     "    `self._is_owned = lock._is_owned`). `self.name = args.name` has the same shape and\n"
@@ -181,7 +184,6 @@ typedef struct candidate {
   TSNode value;            /* the value assigned to this target, when known */
   int deliberate;          /* the value is a callable replacement, decided during the walk */
   TSNode value_method;     /* `self.other`: the value is a method of the instance if `other` is one */
-  TSNode value_name;       /* a bare name that is not a parameter: a function if the module defs it */
   /* For an instance parameter: its name, the scopes where a rebinding of that name would
    * make it something else (the method, the functions and lambdas between it and the
    * assignment, a class body the assignment is directly in), and the method itself: its
@@ -218,8 +220,11 @@ typedef struct pf002_state {
   name_map module_objects; /* (0, name) -> index into object_classes + 1, or 0 when rebound */
   TSNode *object_classes;  /* the C of module-level `name = C(...)` */
   size_t object_count, object_capacity;
-  name_map functions; /* (scope, name) of every def, by the scope its statement runs in */
+  name_map functions; /* (scope, name) of every def in a function, by that function */
   name_map rebound;   /* (scope, name) of every rebinding of an instance parameter's name */
+  name_map saved;     /* (function, local) -> index into saved_values + 1 of its last `= a.b`, or 0 */
+  TSNode *saved_values;
+  size_t saved_count, saved_capacity;
 } pf002_state;
 
 /* pf_node_kind that accepts a null node (a missing field), as PF_KIND_OTHER. */
@@ -466,7 +471,7 @@ static void visit_class(pf_context *ctx, TSNode node, pf002_state *state) {
 static void visit_function(pf_context *ctx, TSNode node, pf002_state *state) {
   const pf_frame *enclosing = pf_enclosing_frame(ctx);
   TSNode name = pf_child(node, pf_field.NAME);
-  if (!ts_node_is_null(name) && (!enclosing || enclosing->kind != PF_KIND_CLASS_DEFINITION)) {
+  if (!ts_node_is_null(name) && enclosing && enclosing->kind != PF_KIND_CLASS_DEFINITION) {
     uint32_t length;
     const char *text = pf_node_text(ctx, name, &length);
     map_put(&state->functions, current_scope(ctx), text, length, 1);
@@ -542,15 +547,6 @@ static int64_t instance_class_of(const pf_context *ctx, const pf002_state *state
  * in one of its `for` clauses: inside the comprehension, the name is that target. The first
  * clause's iterable runs in the enclosing scope and does not see it. */
 static int bound_by_comprehension(const pf_context *ctx, uint32_t from, const char *name, uint32_t length);
-
-/* Builtin functions: `self._finish = id` replaces a method by a callable (classes such as
- * `str` or `int` are not here: a type stored in an attribute is as likely data). */
-static const char *const builtin_functions[] = {
-    "abs",     "all",     "any",     "ascii",  "bin", "callable", "chr",        "divmod",     "format",
-    "getattr", "hasattr", "hash",    "hex",    "id",  "input",    "isinstance", "issubclass", "iter",
-    "len",     "max",     "min",     "next",   "oct", "open",     "ord",        "pow",        "print",
-    "repr",    "round",   "setattr", "sorted", "sum", "vars",     "dir",        NULL,
-};
 
 /* Whether `name` equals `target` once leading underscores are stripped from both
  * (`self._flush = self.stdout.flush`). */
@@ -768,7 +764,29 @@ static void classify_value(const pf_context *ctx, const pf002_state *state, cand
       entry->deliberate = 1;
     return;
   }
-  /* IPython, traitlets, pyparsing: a function defined in an enclosing function */
+  /* pdb: `saved = self.m` earlier in the function, then `self.m = saved` restores it */
+  for (uint32_t f = ctx->frame_count; f-- > 0;) {
+    if (ctx->frames[f].kind == PF_KIND_CLASS_DEFINITION)
+      continue;
+    uint32_t *index = map_find(&state->saved, key_of_frame(&ctx->frames[f]), text, length);
+    if (index && *index) {
+      TSNode saved = state->saved_values[*index - 1];
+      TSNode saved_object = pf_unparenthesize(pf_child(saved, pf_field.OBJECT));
+      uint32_t saved_length, object_length, instance_length;
+      const char *saved_name = pf_node_text(ctx, pf_child(saved, pf_field.ATTRIBUTE), &saved_length);
+      const char *object_text = pf_node_text(ctx, saved_object, &object_length);
+      const char *instance_text = pf_node_text(ctx, object, &instance_length);
+      if (kind_of(saved_object) == PF_KIND_IDENTIFIER &&
+          text_equals(saved_name, saved_length, entry->name, entry->length) &&
+          text_equals(object_text, object_length, instance_text, instance_length))
+        entry->deliberate = 1;
+    }
+    break; /* the innermost function's locals only */
+  }
+  if (entry->deliberate)
+    return;
+  /* IPython, traitlets, pyparsing: a function defined in an enclosing function (a closure,
+   * which does not need the instance passed) */
   for (uint32_t f = ctx->frame_count; f-- > 0;) {
     if (ctx->frames[f].kind != PF_KIND_CLASS_DEFINITION &&
         map_find(&state->functions, key_of_frame(&ctx->frames[f]), text, length)) {
@@ -776,14 +794,11 @@ static void classify_value(const pf_context *ctx, const pf002_state *state, cand
       return;
     }
   }
-  /* xml.dom.expatbuilder: self._finish_start_element = id */
-  for (size_t i = 0; builtin_functions[i]; i++)
-    if (text_equals(text, length, builtin_functions[i], (uint32_t)strlen(builtin_functions[i]))) {
-      if (pf_is_builtin_callable(ctx, value, builtin_functions[i]))
-        entry->deliberate = 1;
-      return;
-    }
-  entry->value_name = value; /* a function of the module, defined above or below (file_end) */
+  /* xml.dom.expatbuilder: self._finish_start_element = id, the builtin as a cheap no-op.
+   * Other builtins (`self.close = print`) and functions of the module (which are not bound
+   * to the instance: `obj.m()` passes no self) are reported. */
+  if (text_equals(text, length, "id", 2) && pf_is_builtin_callable(ctx, value, "id"))
+    entry->deliberate = 1;
 }
 
 static void add_candidate(pf_context *ctx, pf002_state *state, TSNode object, TSNode target, const char *name,
@@ -1175,6 +1190,25 @@ static void each_target(pf_context *ctx, pf002_state *state, TSNode target, TSNo
   }
 }
 
+/* In a function, `local = a.b` records what `local` holds, for a later `self.m = local`
+ * (a method saved, then restored); any other assignment to `local` forgets it. */
+static void track_saved_attribute(pf_context *ctx, pf002_state *state, TSNode name, TSNode value) {
+  uint32_t length;
+  const char *text = pf_node_text(ctx, name, &length);
+  scope_key scope = current_scope(ctx);
+  value = pf_unparenthesize(value);
+  if (kind_of(value) != PF_KIND_ATTRIBUTE ||
+      kind_of(pf_unparenthesize(pf_child(value, pf_field.OBJECT))) != PF_KIND_IDENTIFIER) {
+    uint32_t *entry = map_find(&state->saved, scope, text, length);
+    if (entry)
+      *entry = 0;
+    return;
+  }
+  pf_grow((void **)&state->saved_values, &state->saved_capacity, state->saved_count + 1, sizeof(TSNode));
+  state->saved_values[state->saved_count++] = value;
+  map_put(&state->saved, scope, text, length, (uint32_t)state->saved_count);
+}
+
 static void visit_assignment(pf_context *ctx, TSNode node, pf002_state *state, int augmented) {
   TSNode left = pf_child(node, pf_field.LEFT);
   TSNode right = pf_child(node, pf_field.RIGHT);
@@ -1198,6 +1232,8 @@ static void visit_assignment(pf_context *ctx, TSNode node, pf002_state *state, i
   /* other targets are forgotten by visit_identifier */
   if (ctx->frame_count == 0 && kind_of(plain) == PF_KIND_IDENTIFIER && !augmented)
     track_module_name(ctx, state, plain, value);
+  if (ctx->frame_count != 0 && kind_of(plain) == PF_KIND_IDENTIFIER)
+    track_saved_attribute(ctx, state, plain, augmented ? (TSNode){0} : value);
 }
 
 /* `for self.m in ...` and `[... for self.m in ...]`: attribute targets, with no known value. */
@@ -1663,13 +1699,6 @@ static void file_end(pf_context *ctx, void *opaque) {
       if (other && other->kind != BINDING_OTHER)
         continue;
     }
-    if (!ts_node_is_null(entry->value_name)) {
-      /* self.m = helper, a function the module defines (maybe further down) */
-      uint32_t name_length;
-      const char *value_name = pf_node_text(ctx, entry->value_name, &name_length);
-      if (map_find(&state->functions, 0, value_name, name_length))
-        continue;
-    }
     const char *kind = found->kind == BINDING_CLASSMETHOD    ? "classmethod"
                        : found->kind == BINDING_STATICMETHOD ? "staticmethod"
                                                              : "method";
@@ -1698,6 +1727,8 @@ static void file_end(pf_context *ctx, void *opaque) {
   free(state->module_objects.slots);
   free(state->functions.slots);
   free(state->rebound.slots);
+  free(state->saved.slots);
+  free(state->saved_values);
   memset(state, 0, sizeof(*state));
 }
 
