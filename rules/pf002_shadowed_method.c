@@ -27,8 +27,6 @@
  * that a scope between the method and the assignment rebinds, and every rebinding of a
  * module-level name, which ends its `obj = C(...)` tracking.
  */
-#define _XOPEN_SOURCE 700 /* realpath */
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1351,64 +1349,42 @@ static void visit(pf_context *ctx, TSNode node, void *opaque) {
 /* ---- resolving, at file_end ---- */
 
 /* Whether `module` (dotted: "pkg.models") is this file's module: its parts are the last
- * parts of the file's path, without .py/.pyi, and without a final __init__ (a package). A
- * path with too few parts to tell is resolved to an absolute one first. Standard input has
- * no module. */
+ * parts of the file's path as given, without .py/.pyi, and without a final __init__ (a
+ * package). A path with too few parts to tell (`models.py` for `app.models`) does not
+ * match: the result depends on the path and the source only. Standard input has no module. */
 static int path_is_module(const char *path, const char *module) {
   if (!path || strcmp(path, "-") == 0 || !module[0])
     return 0;
-  char resolved[PATH_MAX];
-  for (int attempt = 0; attempt < 2; attempt++) {
-    if (attempt == 1) {
-      if (!realpath(path, resolved))
-        return 0;
-      path = resolved;
-    }
-    size_t end = strlen(path);
-    const char *base = strrchr(path, '/');
-    size_t base_start = base ? (size_t)(base - path) + 1 : 0;
-    const char *dot = strrchr(path + base_start, '.');
-    if (dot && (strcmp(dot, ".py") == 0 || strcmp(dot, ".pyi") == 0))
-      end = (size_t)(dot - path);
-    if (end - base_start == 8 && strncmp(path + base_start, "__init__", 8) == 0) {
-      if (base_start == 0)
-        continue;
-      end = base_start - 1; /* the package directory */
-    }
-    /* compare the module's parts with the path's, from the end */
-    size_t module_end = strlen(module);
-    int matched = 1, ran_out = 0;
-    while (module_end > 0) {
-      size_t module_start = module_end;
-      while (module_start > 0 && module[module_start - 1] != '.')
-        module_start--;
-      size_t part_start = end;
-      while (part_start > 0 && path[part_start - 1] != '/')
-        part_start--;
-      if (end == part_start) {
-        ran_out = 1;
-        break;
-      }
-      if (end - part_start != module_end - module_start ||
-          memcmp(path + part_start, module + module_start, end - part_start) != 0) {
-        matched = 0;
-        break;
-      }
-      if (module_start == 0)
-        break;
-      module_end = module_start - 1;
-      if (part_start == 0) {
-        ran_out = 1;
-        break;
-      }
-      end = part_start - 1;
-    }
-    if (!matched)
+  size_t end = strlen(path);
+  const char *base = strrchr(path, '/');
+  size_t base_start = base ? (size_t)(base - path) + 1 : 0;
+  const char *dot = strrchr(path + base_start, '.');
+  if (dot && (strcmp(dot, ".py") == 0 || strcmp(dot, ".pyi") == 0))
+    end = (size_t)(dot - path);
+  if (end - base_start == 8 && strncmp(path + base_start, "__init__", 8) == 0) {
+    if (base_start == 0)
       return 0;
-    if (!ran_out)
-      return 1;
+    end = base_start - 1; /* the package directory */
   }
-  return 0;
+  /* compare the module's parts with the path's, from the end */
+  size_t module_end = strlen(module);
+  for (;;) {
+    size_t module_start = module_end;
+    while (module_start > 0 && module[module_start - 1] != '.')
+      module_start--;
+    size_t part_start = end;
+    while (part_start > 0 && path[part_start - 1] != '/')
+      part_start--;
+    if (end == part_start || end - part_start != module_end - module_start ||
+        memcmp(path + part_start, module + module_start, end - part_start) != 0)
+      return 0;
+    if (module_start == 0)
+      return 1;
+    if (part_start == 0)
+      return 0; /* the path ran out first */
+    module_end = module_start - 1;
+    end = part_start - 1;
+  }
 }
 
 /* The class named `name` that a reference at byte `position` sees, looking in `lookup`
