@@ -7,20 +7,25 @@
  *   - class-level bindings, in source order: methods with their decorator kind (plain,
  *     classmethod, staticmethod, or exempt: property and friends), and other names bound in
  *     the class body (data, aliases of methods, `classmethod(f)` calls);
- *   - candidate assignments: `X.m = ...` (plain, annotated, augmented, inside unpacking) and
- *     `setattr(X, "m", ...)`, where X is the instance (the first parameter of an instance
- *     method of the innermost class that binds it, also from nested functions and lambdas),
- *     or a module-level name last bound to `C(...)`.
+ *   - candidate assignments: `X.m = ...` (plain, annotated, augmented, inside unpacking,
+ *     `for` and `with` targets), `setattr(X, "m", ...)` and `X.__setattr__("m", ...)`, where
+ *     X is the instance (the first parameter of an instance method, or of a lambda assigned
+ *     in the class body, of the innermost class that binds it, also from nested functions
+ *     and lambdas), or a module-level name last bound to `C(...)`.
  * file_end then resolves base classes of this file (by simple name in the scope of the
- * class statement, or `module.Name` for this module), linearizes each class's ancestors in
- * method resolution order (cycle-safe), finds the binding each candidate's name resolves to,
- * and reports at the assigned attribute, with the method as the related location.
+ * class statement, or `module.Name` when the module names this file by its path),
+ * linearizes each class's ancestors in method resolution order (cycle-safe), finds the
+ * binding each candidate's name resolves to, and reports at the assigned attribute, with
+ * the method as the related location.
  *
- * Precision: a value that is evidently a callable meant to replace the method (a lambda, a
- * function, another method, a same-named method of another object, ...; the explanation
- * lists them) is not reported. Most of that is decided during the walk, where the scopes
- * are at hand (parameters, nested defs, an enclosing `if x is not None:`); what needs the
- * whole file (module-level defs, methods of the instance) is left to file_end.
+ * Precision: a value that is evidently a callable meant to replace the method (each kind
+ * one found in the standard library or a widely used package; the explanation lists them)
+ * is not reported. Most of that is decided during the walk, where the scopes are at hand;
+ * what needs the whole file (module-level defs, methods of the instance) is left to
+ * file_end. The walk also records every rebinding of an instance parameter's name
+ * (identifiers in binding positions), so that file_end drops assignments through a name
+ * that a scope between the method and the assignment rebinds, and every rebinding of a
+ * module-level name, which ends its `obj = C(...)` tracking.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,10 +40,12 @@ static const char explanation[] =
     "instance's class (a plain method, a `@classmethod` or a `@staticmethod`), defined in the\n"
     "class itself or in any base class found in the same file, at any depth. It checks\n"
     "`self.m = ...`, `self.m: T = ...`, `self.m += ...`, targets inside unpacking\n"
-    "(`self.a, self.m = ...`), `setattr(self, \"m\", ...)` and\n"
-    "`object.__setattr__(self, \"m\", ...)`, where `self` is the first parameter of any\n"
-    "instance method, whatever its name, also when a nested function or lambda uses it. It\n"
-    "also checks a module-level `obj = C(...)` followed by `obj.m = ...`.\n"
+    "(`self.a, self.m = ...`), `for self.m in ...`, `with ... as self.m`,\n"
+    "`setattr(self, \"m\", ...)`, `object.__setattr__(self, \"m\", ...)` and\n"
+    "`self.__setattr__(\"m\", ...)`, where `self` is the first parameter of any instance\n"
+    "method (or of a lambda assigned in the class body), whatever its name, also when a\n"
+    "nested function or lambda uses it. It also checks a module-level `obj = C(...)`\n"
+    "followed by `obj.m = ...`, until `obj` is bound again in any way.\n"
     "\n"
     "The finding is at the assignment and points at the method. Severity is error when the\n"
     "method is a classmethod or staticmethod (calling it on an instance is always meant to\n"
@@ -86,28 +93,45 @@ static const char explanation[] =
     "  `abc.abstractproperty`, `enum.property`, `classproperty`, `memoized_property`, ...), or\n"
     "  named `DynamicClassAttribute`, `reify`, `cache_readonly`, `declared_attr`: these make\n"
     "  data descriptors, or are meant to be overwritten in the instance.\n"
-    "- `cls.m = ...` inside a classmethod (that replaces the class attribute) and the first\n"
-    "  parameter of a staticmethod, `__new__`, `__init_subclass__` and `__class_getitem__`.\n"
-    "- Assignments through any name other than the instance, and a nested class's own\n"
-    "  `self`; a free function whose first parameter is called `self`.\n"
-    "- A deliberate per-instance replacement by a callable, which keeps `obj.m()` working:\n"
-    "  a lambda; a function defined in the module or in the enclosing function; a builtin\n"
-    "  (`self.m = id`); another method of the instance (`self.m = self._fast_m`,\n"
-    "  `self.hosts = self.__iter__`); a method of the same name on another object\n"
-    "  (`self.read = fileobj.read`, `self._flush = stdout.flush`); a module function named\n"
-    "  for it (`self.decode = codecs.utf_8_decode`); a value that wraps the method without\n"
-    "  calling it (`self.m = functools.lru_cache()(self.m)`, `self.m = wrap(self.m)`);\n"
-    "  `functools.partial(...)`; a parameter annotated `Callable`; a value assigned only\n"
-    "  under `if value is not None:` (the method is the fallback, as in\n"
-    "  `json.JSONEncoder.default`); an assignment inside a setter named `set_m`; and a private\n"
-    "  method (`_m`, `__m`) replaced by anything but evident data (a class swapping its own\n"
-    "  hook, `self._parse = breaker`). `self._m = None`, `self._m = 0` and `self._m = flag`\n"
-    "  where `flag=True` or `flag: bool` is a parameter are still flagged.\n"
+    "- `cls.m = ...` inside a classmethod (that replaces the class attribute), and the first\n"
+    "  parameter of a staticmethod, `__new__`, `__init_subclass__` and `__class_getitem__`,\n"
+    "  also when the class body makes them so the old way (`build = classmethod(build)`).\n"
+    "- Assignments through any name other than the instance: a nested class's own `self`, a\n"
+    "  free function whose first parameter is called `self`, and the instance's name once a\n"
+    "  scope rebinds it (`self = other`, `for self in ...`, `except E as self`, a walrus, an\n"
+    "  import, a nested function's own `self`, a comprehension's `for self in ...`).\n"
+    "- A value that wraps the method itself through the instance, without calling it:\n"
+    "  `self.m = functools.lru_cache()(self.m)`, `self.m = wrap(self.m)`,\n"
+    "  `self.m = self.m._original` (deliberate per-instance wrapping).\n"
+    "- A value that is evidently a callable replacing the method on purpose. Each case is one\n"
+    "  found doing so in the standard library or in widely used packages; any other value is\n"
+    "  reported, private methods included:\n"
+    "  - a lambda (`ipaddress`: `self.hosts = lambda: [...]`);\n"
+    "  - a function defined in the enclosing function (IPython, traitlets:\n"
+    "    `self.prompt_for_code = prompt`); not a function of the module, which the instance\n"
+    "    does not bind (`obj.m()` would not pass it);\n"
+    "  - the builtin `id` as a cheap no-op (`xml.dom.expatbuilder`:\n"
+    "    `self._finish_start_element = id`); other builtins are reported;\n"
+    "  - another method of the instance (`pyparsing`: `self.parseImpl = self.parseImpl_regex`),\n"
+    "    or the method itself, saved in a local and restored (`pdb`:\n"
+    "    `completenames = self.completenames` ... `self.completenames = completenames`);\n"
+    "  - a bare dotted name ending in the same name, leading underscores aside: delegation to\n"
+    "    another object (`tarfile`: `self.read = self.fileobj.read`; `threading`:\n"
+    "    `self._is_owned = lock._is_owned`). `self.name = args.name` has the same shape and\n"
+    "    is not reported either: pitfall cannot tell an argparse namespace from a lock;\n"
+    "  - a module's function named for the method (`encodings.utf_16`:\n"
+    "    `self.decode = codecs.utf_16_le_decode`);\n"
+    "  - a parameter annotated `Callable[...]` (graphql's `on_error`), not `Optional` of it;\n"
+    "  - a parameter assigned directly under `if param:` or `if param is not None:`, so the\n"
+    "    method stays the fallback (`json.JSONEncoder`'s `default`, graphql's `serialize`);\n"
+    "  - a parameter assigned by a setter named for the method (`idlelib`:\n"
+    "    `set_close_hook(self, close_hook)`).\n"
     "- A name bound last in the class by something other than a method (`m = None`,\n"
     "  `m = property(...)`), special names (`__call__`, ...: Python looks them up on the\n"
-    "  type), and classes whose hierarchy in the file defines `__setattr__` (the assignment\n"
-    "  may never reach the instance's `__dict__`; `object.__setattr__` is still checked).\n"
-    "- `self.m: T` without a value (an annotation assigns nothing).\n"
+    "  type), and `self.m: T` without a value (an annotation assigns nothing).\n"
+    "- A base written `module.Name` that is not this file's module: `module`, once import\n"
+    "  aliases are resolved, must name this file by the last parts of its path\n"
+    "  (`import json.util` then `json.util.Base` is this file's `Base` only in `.../json/util.py`).\n"
     "\n"
     "## References\n"
     "- Python language reference, \"Invoking Descriptors\" (instance dictionaries take\n"
@@ -156,11 +180,17 @@ typedef struct candidate {
   TSNode class_expression; /* obj = C(...): the C */
   int64_t mangling_class;  /* the class whose name mangles `self.__m` here, or -1 */
   TSNode value;            /* the value assigned to this target, when known */
-  int bypasses_setattr;    /* object.__setattr__(self, ...) */
   int deliberate;          /* the value is a callable replacement, decided during the walk */
-  int evident_data;        /* the value is a literal, display, comprehension or operator */
   TSNode value_method;     /* `self.other`: the value is a method of the instance if `other` is one */
-  TSNode value_name;       /* a bare name that is not a parameter: a function if the module defs it */
+  /* For an instance parameter: its name, the scopes where a rebinding of that name would
+   * make it something else (the method, the functions and lambdas between it and the
+   * assignment, a class body the assignment is directly in), and the method itself: its
+   * name and class, so that `m = classmethod(m)` later in the class body can undo it. */
+  TSNode instance;
+  const scope_key *scopes; /* arena */
+  uint32_t scope_count;
+  int64_t method_class;
+  TSNode method_name;
 } candidate;
 
 /* A map from (owner, name) to an index, open addressing; names point into the source. */
@@ -188,7 +218,11 @@ typedef struct pf002_state {
   name_map module_objects; /* (0, name) -> index into object_classes + 1, or 0 when rebound */
   TSNode *object_classes;  /* the C of module-level `name = C(...)` */
   size_t object_count, object_capacity;
-  name_map functions; /* (scope, name) of every def, by the scope its statement runs in */
+  name_map functions; /* (scope, name) of every def in a function, by that function */
+  name_map rebound;   /* (scope, name) of every rebinding of an instance parameter's name */
+  name_map saved;     /* (function, local) -> index into saved_values + 1 of its last `= a.b`, or 0 */
+  TSNode *saved_values;
+  size_t saved_count, saved_capacity;
 } pf002_state;
 
 /* pf_node_kind that accepts a null node (a missing field), as PF_KIND_OTHER. */
@@ -435,7 +469,7 @@ static void visit_class(pf_context *ctx, TSNode node, pf002_state *state) {
 static void visit_function(pf_context *ctx, TSNode node, pf002_state *state) {
   const pf_frame *enclosing = pf_enclosing_frame(ctx);
   TSNode name = pf_child(node, pf_field.NAME);
-  if (!ts_node_is_null(name) && (!enclosing || enclosing->kind != PF_KIND_CLASS_DEFINITION)) {
+  if (!ts_node_is_null(name) && enclosing && enclosing->kind != PF_KIND_CLASS_DEFINITION) {
     uint32_t length;
     const char *text = pf_node_text(ctx, name, &length);
     map_put(&state->functions, current_scope(ctx), text, length, 1);
@@ -448,26 +482,55 @@ static void visit_function(pf_context *ctx, TSNode node, pf002_state *state) {
   add_named_binding(ctx, state, (uint32_t)class_index, name, method_kind(ctx, node, pf_parent(ctx)));
 }
 
+/* Whether frame `f` is a method of the class in frame f - 1: a def in the class body, or a
+ * lambda assigned to a name there (`reset = lambda self: ...`). */
+static int is_method_frame(const pf_context *ctx, uint32_t f) {
+  if (f == 0 || ctx->frames[f - 1].kind != PF_KIND_CLASS_DEFINITION)
+    return 0;
+  const pf_frame *frame = &ctx->frames[f];
+  if (frame->kind == PF_KIND_FUNCTION_DEFINITION)
+    return 1;
+  return frame->kind == PF_KIND_LAMBDA && frame->depth > 0 &&
+         kind_of(ctx->nodes[frame->depth - 1]) == PF_KIND_ASSIGNMENT &&
+         ctx->fields[frame->depth] == pf_field.RIGHT &&
+         kind_of(pf_unparenthesize(pf_child(ctx->nodes[frame->depth - 1], pf_field.LEFT))) ==
+             PF_KIND_IDENTIFIER;
+}
+
+/* The name a method frame binds in its class: the def's name, or the name a lambda is
+ * assigned to. */
+static TSNode method_name_of(const pf_context *ctx, uint32_t f) {
+  const pf_frame *frame = &ctx->frames[f];
+  if (frame->kind == PF_KIND_FUNCTION_DEFINITION)
+    return pf_child(frame->node, pf_field.NAME);
+  return pf_unparenthesize(pf_child(ctx->nodes[frame->depth - 1], pf_field.LEFT));
+}
+
 /* What `object` (an identifier) names where it is used: the instance of a class (returns
- * the class index), or something else (-1). Walks the enclosing scopes outwards, as Python
- * resolves a free name: class bodies are skipped, a function's parameters bind. */
-static int64_t instance_class_of(const pf_context *ctx, const pf002_state *state, TSNode object) {
+ * the class index and sets *method_frame to the method whose first parameter it is), or
+ * something else (-1). Walks the enclosing scopes outwards, as Python resolves a free name:
+ * class bodies are skipped, a function's parameters bind. Rebindings in the bodies are
+ * checked at file_end. */
+static int64_t instance_class_of(const pf_context *ctx, const pf002_state *state, TSNode object,
+                                 uint32_t *method_frame) {
   uint32_t length;
   const char *name = pf_node_text(ctx, object, &length);
   for (uint32_t f = ctx->frame_count; f-- > 0;) {
     const pf_frame *frame = &ctx->frames[f];
     if (frame->kind == PF_KIND_CLASS_DEFINITION)
       continue;
-    if (frame->kind == PF_KIND_FUNCTION_DEFINITION && f > 0 &&
-        ctx->frames[f - 1].kind == PF_KIND_CLASS_DEFINITION) {
+    if (is_method_frame(ctx, f)) {
       TSNode first = first_positional_parameter(frame->node);
       uint32_t first_length;
       if (!ts_node_is_null(first)) {
         const char *first_text = pf_node_text(ctx, first, &first_length);
         if (text_equals(first_text, first_length, name, length)) {
-          binding_kind kind = method_kind(ctx, frame->node, ctx->nodes[frame->depth - 1]);
-          if (kind == BINDING_CLASSMETHOD || kind == BINDING_STATICMETHOD)
-            return -1;
+          if (frame->kind == PF_KIND_FUNCTION_DEFINITION) {
+            binding_kind kind = method_kind(ctx, frame->node, ctx->nodes[frame->depth - 1]);
+            if (kind == BINDING_CLASSMETHOD || kind == BINDING_STATICMETHOD)
+              return -1;
+          }
+          *method_frame = f;
           return class_of_frame(state, &ctx->frames[f - 1]);
         }
       }
@@ -478,18 +541,10 @@ static int64_t instance_class_of(const pf_context *ctx, const pf002_state *state
   return -1;
 }
 
-/* Builtins that are functions or classes: `self.m = id` replaces a method by a callable. */
-static const char *const builtin_callables[] = {
-    "abs",     "all",  "any",    "ascii",     "bin",    "bool",     "bytes",      "callable",   "chr",
-    "dict",    "dir",  "divmod", "enumerate", "filter", "float",    "format",     "frozenset",  "getattr",
-    "hasattr", "hash", "hex",    "id",        "input",  "int",      "isinstance", "issubclass", "iter",
-    "len",     "list", "map",    "max",       "min",    "next",     "object",     "oct",        "open",
-    "ord",     "pow",  "print",  "range",     "repr",   "reversed", "round",      "set",        "setattr",
-    "sorted",  "str",  "sum",    "tuple",     "type",   "vars",     "zip",        NULL,
-};
-
-/* Calls whose result is a callable (last dotted segment). */
-static const char *const callable_factories[] = {"partial", "partialmethod", "MethodType", NULL};
+/* Whether a comprehension between the walk depth `from` and the visited node binds `name`
+ * in one of its `for` clauses: inside the comprehension, the name is that target. The first
+ * clause's iterable runs in the enclosing scope and does not see it. */
+static int bound_by_comprehension(const pf_context *ctx, uint32_t from, const char *name, uint32_t length);
 
 /* Whether `name` equals `target` once leading underscores are stripped from both
  * (`self._flush = self.stdout.flush`). */
@@ -502,9 +557,24 @@ static int same_name_but_underscores(const char *name, uint32_t length, const ch
   return length && text_equals(name, length, target, target_length);
 }
 
-/* The parameter node that binds `name` where the walk is (innermost function or lambda
- * first, class bodies skipped), or a null node. */
-static TSNode binding_parameter(const pf_context *ctx, const char *name, uint32_t length) {
+/* Whether an expression is a bare dotted name: `a`, `a.b`, `a.b.c` (no calls, no subscripts). */
+static int is_dotted_name(TSNode expression) {
+  for (int guard = 0; guard < 10000; guard++) {
+    expression = pf_unparenthesize(expression);
+    pf_kind kind = kind_of(expression);
+    if (kind == PF_KIND_IDENTIFIER)
+      return 1;
+    if (kind != PF_KIND_ATTRIBUTE)
+      return 0;
+    expression = pf_child(expression, pf_field.OBJECT);
+  }
+  return 0;
+}
+
+/* The parameter node that binds `name` in the innermost function or lambda (class bodies
+ * skipped), with the frame index in *frame_index, or a null node. */
+static TSNode binding_parameter(const pf_context *ctx, const char *name, uint32_t length,
+                                uint32_t *frame_index) {
   TSNode null_node = {0};
   for (uint32_t f = ctx->frame_count; f-- > 0;) {
     const pf_frame *frame = &ctx->frames[f];
@@ -519,18 +589,56 @@ static TSNode binding_parameter(const pf_context *ctx, const char *name, uint32_
       if (ts_node_is_null(bound))
         continue;
       const char *text = pf_node_text(ctx, bound, &bound_length);
-      if (text_equals(text, bound_length, name, length))
+      if (text_equals(text, bound_length, name, length)) {
+        *frame_index = f;
         return parameter;
+      }
     }
+    return null_node; /* only the innermost function's own parameters */
   }
   return null_node;
 }
 
-/* Whether the statement being visited (an assignment or a call) sits directly in the body of
- * `if NAME is not None:`, NAME being the value: the attribute replaces the method only when
- * a replacement is given, so the method is the fallback (json.JSONEncoder's `default`). */
-static int guarded_by_not_none(const pf_context *ctx, TSNode value) {
+/* Whether an annotation is `Callable` or `Callable[...]` itself (typing, collections.abc,
+ * or a string of it), not Optional/Union of it: a value of that type is always callable. */
+static int annotation_is_callable(const pf_context *ctx, TSNode annotation) {
+  TSNode type = annotation;
+  if (kind_of(type) == PF_KIND_TYPE && ts_node_named_child_count(type) == 1)
+    type = ts_node_named_child(type, 0);
+  uint32_t length;
+  const char *text = pf_node_text(ctx, type, &length);
+  if (kind_of(type) == PF_KIND_STRING && length >= 2) {
+    text++, length -= 2; /* "Callable[...]": the quotes only; a prefix makes it fail below */
+  } else if (kind_of(type) == PF_KIND_GENERIC_TYPE || kind_of(type) == PF_KIND_SUBSCRIPT) {
+    TSNode head =
+        kind_of(type) == PF_KIND_SUBSCRIPT ? pf_child(type, pf_field.VALUE) : ts_node_named_child(type, 0);
+    text = pf_node_text(ctx, head, &length);
+  } else if (kind_of(type) != PF_KIND_IDENTIFIER && kind_of(type) != PF_KIND_ATTRIBUTE) {
+    return 0;
+  }
+  /* the dotted head, up to an opening bracket */
+  uint32_t head_length = 0;
+  while (head_length < length && text[head_length] != '[')
+    head_length++;
+  static const char *const spellings[] = {"Callable",     "typing.Callable",          "t.Callable",
+                                          "abc.Callable", "collections.abc.Callable", NULL};
+  for (size_t i = 0; spellings[i]; i++)
+    if (text_equals(text, head_length, spellings[i], (uint32_t)strlen(spellings[i])))
+      return head_length == length || text[length - 1] == ']';
+  return 0;
+}
+
+/* Whether the statement being visited (an assignment or a setattr call) sits directly in the
+ * body of `if NAME:` or `if NAME is not None:`, with `value` exactly NAME, a parameter of the
+ * innermost function: the method is replaced only when a replacement is given, and stays the
+ * fallback (json.JSONEncoder's `default`, graphql's `serialize`). */
+static int guarded_replacement(const pf_context *ctx, TSNode value) {
+  value = pf_unparenthesize(value);
   if (ctx->depth < 3 || kind_of(value) != PF_KIND_IDENTIFIER)
+    return 0;
+  uint32_t value_length, frame_index;
+  const char *value_text = pf_node_text(ctx, value, &value_length);
+  if (ts_node_is_null(binding_parameter(ctx, value_text, value_length, &frame_index)))
     return 0;
   uint32_t d = ctx->depth;
   while (d > 0 && kind_of(ctx->nodes[d - 1]) == PF_KIND_ASSIGNMENT)
@@ -539,13 +647,16 @@ static int guarded_by_not_none(const pf_context *ctx, TSNode value) {
       kind_of(ctx->nodes[d - 2]) != PF_KIND_BLOCK || kind_of(ctx->nodes[d - 3]) != PF_KIND_IF_STATEMENT ||
       ctx->fields[d - 2] != pf_field.CONSEQUENCE)
     return 0;
-  TSNode condition = ts_node_named_child(ctx->nodes[d - 3], 0);
+  TSNode condition = pf_unparenthesize(ts_node_named_child(ctx->nodes[d - 3], 0));
+  uint32_t left_length;
+  if (kind_of(condition) == PF_KIND_IDENTIFIER) {
+    const char *text = pf_node_text(ctx, condition, &left_length);
+    return text_equals(text, left_length, value_text, value_length);
+  }
   if (kind_of(condition) != PF_KIND_COMPARISON_OPERATOR || ts_node_named_child_count(condition) != 2)
     return 0;
   TSNode left = ts_node_named_child(condition, 0), right = ts_node_named_child(condition, 1);
-  uint32_t left_length, value_length;
   const char *left_text = pf_node_text(ctx, left, &left_length);
-  const char *value_text = pf_node_text(ctx, value, &value_length);
   if (kind_of(left) != PF_KIND_IDENTIFIER || kind_of(right) != PF_KIND_NONE ||
       !text_equals(left_text, left_length, value_text, value_length))
     return 0;
@@ -561,183 +672,139 @@ static int guarded_by_not_none(const pf_context *ctx, TSNode value) {
   return i == end && strcmp(words, "isnot") == 0;
 }
 
-/* Whether the walk is inside a method named `set_m` or `setM` (a setter whose job is to
- * replace `m`: idlelib's `set_close_hook`). */
-static int inside_setter_of(const pf_context *ctx, const char *name, uint32_t length) {
-  for (uint32_t f = ctx->frame_count; f-- > 0;) {
-    const pf_frame *frame = &ctx->frames[f];
-    if (frame->kind != PF_KIND_FUNCTION_DEFINITION)
-      continue;
-    TSNode function_name = pf_child(frame->node, pf_field.NAME);
-    if (ts_node_is_null(function_name))
-      return 0;
-    uint32_t function_length;
-    const char *text = pf_node_text(ctx, function_name, &function_length);
-    /* compare "set" + name with the function's name, ignoring case and underscores */
-    char expected[160], actual[160];
-    size_t e = 0, a = 0;
-    const char *prefix = "set";
-    for (size_t i = 0; prefix[i]; i++)
-      expected[e++] = prefix[i];
-    for (uint32_t i = 0; i < length && e + 1 < sizeof(expected); i++)
-      if (name[i] != '_')
-        expected[e++] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
-    for (uint32_t i = 0; i < function_length && a + 1 < sizeof(actual); i++)
-      if (text[i] != '_')
-        actual[a++] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] - 'A' + 'a' : text[i]);
-    return e == a && memcmp(expected, actual, e) == 0;
-  }
-  return 0;
-}
-
-/* Values that can only be data: literals, displays, comprehensions, operators. */
-static int is_evident_data(pf_kind kind) {
-  switch (kind) {
-  case PF_KIND_INTEGER:
-  case PF_KIND_FLOAT:
-  case PF_KIND_STRING:
-  case PF_KIND_CONCATENATED_STRING:
-  case PF_KIND_TRUE:
-  case PF_KIND_FALSE:
-  case PF_KIND_NONE:
-  case PF_KIND_ELLIPSIS:
-  case PF_KIND_LIST:
-  case PF_KIND_DICTIONARY:
-  case PF_KIND_SET:
-  case PF_KIND_TUPLE:
-  case PF_KIND_EXPRESSION_LIST:
-  case PF_KIND_LIST_COMPREHENSION:
-  case PF_KIND_DICTIONARY_COMPREHENSION:
-  case PF_KIND_SET_COMPREHENSION:
-  case PF_KIND_GENERATOR_EXPRESSION:
-  case PF_KIND_BINARY_OPERATOR:
-  case PF_KIND_UNARY_OPERATOR:
-  case PF_KIND_COMPARISON_OPERATOR:
-  case PF_KIND_NOT_OPERATOR:
-    return 1;
-  default:
+/* Whether the innermost function is a setter named `set_m` or `setM` for `name`, and `value`
+ * is one of its parameters: a setter whose job is to replace the hook (idlelib's
+ * `set_close_hook(self, close_hook)`). */
+static int setter_replacement(const pf_context *ctx, const char *name, uint32_t length, TSNode value) {
+  value = pf_unparenthesize(value);
+  if (kind_of(value) != PF_KIND_IDENTIFIER)
     return 0;
-  }
-}
-
-/* Whether an annotation is a builtin data type (`bool`, `int`, `str`, `list[int]`, ...). */
-static int names_data_type(const pf_context *ctx, TSNode annotation) {
-  static const char *const data_types[] = {"bool", "int",  "float", "complex", "str",       "bytes",
-                                           "list", "dict", "set",   "tuple",   "frozenset", NULL};
-  TSNode type = annotation;
-  if (kind_of(type) == PF_KIND_TYPE && ts_node_named_child_count(type) == 1)
-    type = ts_node_named_child(type, 0);
-  if (kind_of(type) == PF_KIND_GENERIC_TYPE || kind_of(type) == PF_KIND_SUBSCRIPT)
-    type = kind_of(type) == PF_KIND_SUBSCRIPT ? pf_child(type, pf_field.VALUE) : ts_node_named_child(type, 0);
-  if (kind_of(type) != PF_KIND_IDENTIFIER)
+  uint32_t value_length, frame_index;
+  const char *value_text = pf_node_text(ctx, value, &value_length);
+  if (ts_node_is_null(binding_parameter(ctx, value_text, value_length, &frame_index)))
     return 0;
-  for (size_t i = 0; data_types[i]; i++)
-    if (pf_node_text_is(ctx, type, data_types[i]))
-      return 1;
-  return 0;
+  const pf_frame *frame = &ctx->frames[frame_index];
+  if (frame->kind != PF_KIND_FUNCTION_DEFINITION)
+    return 0;
+  TSNode function_name = pf_child(frame->node, pf_field.NAME);
+  if (ts_node_is_null(function_name))
+    return 0;
+  uint32_t function_length;
+  const char *text = pf_node_text(ctx, function_name, &function_length);
+  /* compare "set" + name with the function's name, ignoring case and underscores */
+  char expected[160], actual[160];
+  size_t e = 0, a = 0;
+  const char *prefix = "set";
+  for (size_t i = 0; prefix[i]; i++)
+    expected[e++] = prefix[i];
+  for (uint32_t i = 0; i < length && e + 1 < sizeof(expected); i++)
+    if (name[i] != '_')
+      expected[e++] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] - 'A' + 'a' : name[i]);
+  for (uint32_t i = 0; i < function_length && a + 1 < sizeof(actual); i++)
+    if (text[i] != '_')
+      actual[a++] = (char)(text[i] >= 'A' && text[i] <= 'Z' ? text[i] - 'A' + 'a' : text[i]);
+  return e == a && memcmp(expected, actual, e) == 0;
 }
 
 /* Classifies the value assigned to `object.name` during the walk: sets `deliberate` when it
- * is clearly a callable meant to replace the method, or notes what file_end must check. */
+ * is evidently a callable meant to replace the method, or notes what file_end must check.
+ * Each case is one found replacing a method on purpose in the standard library or in
+ * widely used packages; anything else is reported. */
 static void classify_value(const pf_context *ctx, const pf002_state *state, candidate *entry, TSNode object) {
   TSNode value = pf_unparenthesize(entry->value);
   if (ts_node_is_null(value))
     return;
   pf_kind kind = kind_of(value);
-  if (is_evident_data(kind)) {
-    entry->evident_data = 1;
-    return;
-  }
   if (kind == PF_KIND_LAMBDA) {
-    entry->deliberate = 1;
+    entry->deliberate = 1; /* ipaddress: self.hosts = lambda: [...] */
     return;
   }
   if (kind == PF_KIND_ATTRIBUTE) {
     TSNode owner = pf_unparenthesize(pf_child(value, pf_field.OBJECT));
     TSNode attribute = pf_child(value, pf_field.ATTRIBUTE);
-    if (ts_node_is_null(owner) || ts_node_is_null(attribute))
+    if (ts_node_is_null(owner) || ts_node_is_null(attribute) || !is_dotted_name(value))
       return;
     uint32_t length;
     const char *text = pf_node_text(ctx, attribute, &length);
-    /* self.m = self.file.m, self._flush = self.stdout.flush: delegation */
+    /* tarfile: self.read = self.fileobj.read; threading: self._is_owned = lock._is_owned;
+     * wsgiref: self._flush = self.stdout.flush: delegation to another object's method */
     if (same_name_but_underscores(text, length, entry->name, entry->length)) {
       entry->deliberate = 1;
       return;
     }
-    /* self.decode = codecs.utf_16_le_decode: a module's function named for the method */
-    if (kind_of(owner) == PF_KIND_IDENTIFIER) {
-      uint32_t owner_length;
-      const char *owner_text = pf_node_text(ctx, owner, &owner_length);
-      if (pf_imports_lookup(ctx->imports, owner_text, owner_length) && length > entry->length &&
-          text[length - entry->length - 1] == '_' &&
-          memcmp(text + length - entry->length, entry->name, entry->length) == 0) {
-        entry->deliberate = 1;
-        return;
-      }
-      uint32_t object_length;
-      const char *object_text = pf_node_text(ctx, object, &object_length);
-      if (text_equals(owner_text, owner_length, object_text, object_length)) {
-        if (is_dunder(text, length))
-          entry->deliberate = 1; /* self.hosts = self.__iter__ */
-        else
-          entry->value_method = attribute; /* self.getEvent = self._slurp, if _slurp is a method */
-      }
-    }
-    return;
-  }
-  if (kind == PF_KIND_IDENTIFIER) {
-    uint32_t length;
-    const char *text = pf_node_text(ctx, value, &length);
-    TSNode parameter = binding_parameter(ctx, text, length);
-    if (!ts_node_is_null(parameter)) {
-      /* a parameter annotated as a Callable is a callable */
-      TSNode annotation = pf_child(parameter, pf_field.TYPE);
-      uint32_t annotation_length;
-      const char *annotation_text =
-          ts_node_is_null(annotation) ? NULL : pf_node_text(ctx, annotation, &annotation_length);
-      for (uint32_t i = 0; annotation_text && i + 8 <= annotation_length; i++)
-        if (memcmp(annotation_text + i, "Callable", 8) == 0)
-          entry->deliberate = 1;
-      /* a parameter that defaults to a literal other than None, or is annotated with a
-       * builtin data type, holds data: `def __init__(self, validate=True)` */
-      TSNode default_value = pf_unparenthesize(pf_child(parameter, pf_field.VALUE));
-      if (!ts_node_is_null(default_value) && kind_of(default_value) != PF_KIND_NONE &&
-          is_evident_data(kind_of(default_value)))
-        entry->evident_data = 1;
-      if (!ts_node_is_null(annotation) && names_data_type(ctx, annotation))
-        entry->evident_data = 1;
+    if (kind_of(owner) != PF_KIND_IDENTIFIER)
+      return;
+    uint32_t owner_length;
+    const char *owner_text = pf_node_text(ctx, owner, &owner_length);
+    /* encodings: self.decode = codecs.utf_16_le_decode, a module's function named for it */
+    if (pf_imports_lookup(ctx->imports, owner_text, owner_length) && length > entry->length &&
+        text[length - entry->length - 1] == '_' &&
+        memcmp(text + length - entry->length, entry->name, entry->length) == 0) {
+      entry->deliberate = 1;
       return;
     }
-    /* a function defined in an enclosing function, before this line */
-    for (uint32_t f = ctx->frame_count; f-- > 0;) {
-      if (ctx->frames[f].kind != PF_KIND_CLASS_DEFINITION &&
-          map_find(&state->functions, key_of_frame(&ctx->frames[f]), text, length)) {
-        entry->deliberate = 1;
-        return;
-      }
-    }
-    for (size_t i = 0; builtin_callables[i]; i++)
-      if (text_equals(text, length, builtin_callables[i], (uint32_t)strlen(builtin_callables[i]))) {
-        entry->deliberate = 1;
-        return;
-      }
-    entry->value_name = value;
+    /* pyparsing: self.parseImpl = self.parseImpl_regex, if that is a method (file_end) */
+    uint32_t object_length;
+    const char *object_text = pf_node_text(ctx, object, &object_length);
+    if (text_equals(owner_text, owner_length, object_text, object_length))
+      entry->value_method = attribute;
     return;
   }
-  if (kind == PF_KIND_CALL) {
-    char buffer[256];
-    const char *last = last_segment(ctx, value, buffer, sizeof(buffer));
-    for (size_t i = 0; callable_factories[i]; i++)
-      if (strcmp(last, callable_factories[i]) == 0)
-        entry->deliberate = 1;
+  if (kind != PF_KIND_IDENTIFIER)
+    return;
+  uint32_t length, frame_index;
+  const char *text = pf_node_text(ctx, value, &length);
+  TSNode parameter = binding_parameter(ctx, text, length, &frame_index);
+  if (!ts_node_is_null(parameter)) {
+    /* graphql: `on_error: Callable[[GraphQLError], None]` */
+    TSNode annotation = pf_child(parameter, pf_field.TYPE);
+    if (!ts_node_is_null(annotation) && annotation_is_callable(ctx, annotation))
+      entry->deliberate = 1;
+    return;
   }
+  /* pdb: `saved = self.m` earlier in the function, then `self.m = saved` restores it */
+  for (uint32_t f = ctx->frame_count; f-- > 0;) {
+    if (ctx->frames[f].kind == PF_KIND_CLASS_DEFINITION)
+      continue;
+    uint32_t *index = map_find(&state->saved, key_of_frame(&ctx->frames[f]), text, length);
+    if (index && *index) {
+      TSNode saved = state->saved_values[*index - 1];
+      TSNode saved_object = pf_unparenthesize(pf_child(saved, pf_field.OBJECT));
+      uint32_t saved_length, object_length, instance_length;
+      const char *saved_name = pf_node_text(ctx, pf_child(saved, pf_field.ATTRIBUTE), &saved_length);
+      const char *object_text = pf_node_text(ctx, saved_object, &object_length);
+      const char *instance_text = pf_node_text(ctx, object, &instance_length);
+      if (kind_of(saved_object) == PF_KIND_IDENTIFIER &&
+          text_equals(saved_name, saved_length, entry->name, entry->length) &&
+          text_equals(object_text, object_length, instance_text, instance_length))
+        entry->deliberate = 1;
+    }
+    break; /* the innermost function's locals only */
+  }
+  if (entry->deliberate)
+    return;
+  /* IPython, traitlets, pyparsing: a function defined in an enclosing function (a closure,
+   * which does not need the instance passed) */
+  for (uint32_t f = ctx->frame_count; f-- > 0;) {
+    if (ctx->frames[f].kind != PF_KIND_CLASS_DEFINITION &&
+        map_find(&state->functions, key_of_frame(&ctx->frames[f]), text, length)) {
+      entry->deliberate = 1;
+      return;
+    }
+  }
+  /* xml.dom.expatbuilder: self._finish_start_element = id, the builtin as a cheap no-op.
+   * Other builtins (`self.close = print`) and functions of the module (which are not bound
+   * to the instance: `obj.m()` passes no self) are reported. */
+  if (text_equals(text, length, "id", 2) && pf_is_builtin_callable(ctx, value, "id"))
+    entry->deliberate = 1;
 }
 
 static void add_candidate(pf_context *ctx, pf002_state *state, TSNode object, TSNode target, const char *name,
-                          uint32_t length, TSNode value, int through_string, int bypasses_setattr) {
+                          uint32_t length, TSNode value, TSNode whole_value, int through_string) {
   if (is_dunder(name, length) || kind_of(object) != PF_KIND_IDENTIFIER)
     return;
-  int64_t class_index = instance_class_of(ctx, state, object);
+  uint32_t method_frame = 0;
+  int64_t class_index = instance_class_of(ctx, state, object, &method_frame);
   TSNode class_expression = {0};
   if (class_index < 0) {
     if (ctx->frame_count != 0)
@@ -745,9 +812,14 @@ static void add_candidate(pf_context *ctx, pf002_state *state, TSNode object, TS
     uint32_t object_length;
     const char *object_name = pf_node_text(ctx, object, &object_length);
     uint32_t *entry = map_find(&state->module_objects, 0, object_name, object_length);
-    if (!entry || *entry == 0)
+    if (!entry || *entry == 0 || bound_by_comprehension(ctx, 0, object_name, object_length))
       return;
     class_expression = state->object_classes[*entry - 1];
+  } else {
+    uint32_t object_length;
+    const char *object_name = pf_node_text(ctx, object, &object_length);
+    if (bound_by_comprehension(ctx, ctx->frames[method_frame].depth, object_name, object_length))
+      return;
   }
   /* `self.__m` is mangled with the name of the class it is written in; a string is not. */
   int64_t mangling_class = -1;
@@ -771,17 +843,22 @@ static void add_candidate(pf_context *ctx, pf002_state *state, TSNode object, TS
   entry->class_expression = class_expression;
   entry->mangling_class = mangling_class;
   entry->value = value;
-  entry->bypasses_setattr = bypasses_setattr;
+  entry->method_class = -1;
+  if (class_index >= 0) {
+    entry->instance = object;
+    entry->method_class = class_index;
+    entry->method_name = method_name_of(ctx, method_frame);
+    scope_key *scopes = pf_arena_alloc(ctx->arena, (ctx->frame_count - method_frame) * sizeof(scope_key));
+    for (uint32_t f = method_frame; f < ctx->frame_count; f++)
+      if (ctx->frames[f].kind != PF_KIND_CLASS_DEFINITION || f + 1 == ctx->frame_count)
+        scopes[entry->scope_count++] = key_of_frame(&ctx->frames[f]);
+    entry->scopes = scopes;
+  }
   classify_value(ctx, state, entry, object);
-  /* A class replacing its own private hook per instance (`self._parse = breaker`) does so
-   * on purpose, unless the value can only be data. */
-  if (name[0] == '_' && !entry->evident_data)
-    entry->deliberate = 1;
-  if (!entry->deliberate &&
-      (guarded_by_not_none(ctx, pf_unparenthesize(value)) || inside_setter_of(ctx, name, length)))
+  if (!entry->deliberate && class_index >= 0 &&
+      (guarded_replacement(ctx, whole_value) || setter_replacement(ctx, name, length, whole_value)))
     entry->deliberate = 1;
 }
-
 /* The value an assignment finally assigns: `c` in `a = b = c`. */
 static TSNode final_value(TSNode assignment) {
   TSNode value = pf_child(assignment, pf_field.RIGHT);
@@ -841,19 +918,175 @@ static size_t target_names(TSNode target, TSNode *names) {
   return found;
 }
 
-/* Forgets every module-level name bound inside a target. */
-static void forget_targets(pf_context *ctx, pf002_state *state, TSNode target) {
-  if (ctx->frame_count != 0 || !state->module_objects.count)
-    return;
-  TSNode names[MAX_TARGET_NAMES];
-  size_t count = target_names(target, names);
-  for (size_t i = 0; i < count; i++) {
-    uint32_t length;
-    const char *text = pf_node_text(ctx, names[i], &length);
-    uint32_t *entry = map_find(&state->module_objects, 0, text, length);
-    if (entry)
-      *entry = 0;
+/* Forgets what a module-level name held: it was rebound. */
+static void forget_module_name(pf002_state *state, const char *name, uint32_t length) {
+  uint32_t *entry = map_find(&state->module_objects, 0, name, length);
+  if (entry)
+    *entry = 0;
+}
+
+static int is_comprehension(pf_kind kind) {
+  return kind == PF_KIND_LIST_COMPREHENSION || kind == PF_KIND_SET_COMPREHENSION ||
+         kind == PF_KIND_DICTIONARY_COMPREHENSION || kind == PF_KIND_GENERATOR_EXPRESSION;
+}
+
+static int bound_by_comprehension(const pf_context *ctx, uint32_t from, const char *name, uint32_t length) {
+  for (uint32_t d = from + 1; d < ctx->depth; d++) {
+    if (!is_comprehension(kind_of(ctx->nodes[d])))
+      continue;
+    TSNode comprehension = ctx->nodes[d];
+    uint32_t children = ts_node_named_child_count(comprehension);
+    int first_clause = 1;
+    for (uint32_t i = 0; i < children; i++) {
+      TSNode clause = ts_node_named_child(comprehension, i);
+      if (kind_of(clause) != PF_KIND_FOR_IN_CLAUSE)
+        continue;
+      int in_first_iterable = first_clause && ts_node_eq(clause, ctx->nodes[d + 1]) && d + 2 <= ctx->depth &&
+                              ctx->fields[d + 2] == pf_field.RIGHT;
+      first_clause = 0;
+      if (in_first_iterable)
+        break; /* evaluated outside the comprehension */
+      TSNode names[MAX_TARGET_NAMES];
+      size_t count = target_names(pf_child(clause, pf_field.LEFT), names);
+      for (size_t n = 0; n < count; n++) {
+        uint32_t bound_length;
+        const char *bound = pf_node_text(ctx, names[n], &bound_length);
+        if (text_equals(bound, bound_length, name, length))
+          return 1;
+      }
+    }
   }
+  return 0;
+}
+
+/* Node kinds a binding target's name may sit in, between the name and the statement. */
+static int is_target_container(pf_kind kind) {
+  return kind == PF_KIND_PATTERN_LIST || kind == PF_KIND_TUPLE_PATTERN || kind == PF_KIND_LIST_PATTERN ||
+         kind == PF_KIND_LIST_SPLAT_PATTERN || kind == PF_KIND_PARENTHESIZED_EXPRESSION ||
+         kind == PF_KIND_EXPRESSION_LIST || kind == PF_KIND_TUPLE || kind == PF_KIND_LIST ||
+         kind == PF_KIND_LIST_SPLAT;
+}
+
+/* What the identifier being visited is, as a binding. */
+typedef enum name_binding {
+  NAME_NOT_BOUND,
+  NAME_BOUND,               /* binds the name in the scope it is in */
+  NAME_BOUND_BY_ASSIGNMENT, /* `name = ...` (parentheses allowed): visit_assignment tracks it */
+  NAME_BOUND_OUTSIDE,       /* a def's or class's name: binds in the scope around it */
+  NAME_BOUND_GLOBAL,        /* `global name` */
+  NAME_BOUND_COMPREHENSION, /* a comprehension's `for` target: its own scope */
+} name_binding;
+
+/* Whether the identifier being visited binds its name, and where: assignment, augmented
+ * assignment, `for` and `del` targets (inside unpacking too), a walrus, `import name`,
+ * `import a.b`, `from m import name`, any `as name` (import, with, except, match), a def or
+ * class name, `global`/`nonlocal`, and match capture patterns. */
+static name_binding binding_of_identifier(const pf_context *ctx) {
+  uint32_t d = ctx->depth;
+  if (d == 0)
+    return NAME_NOT_BOUND;
+  TSNode parent = ctx->nodes[d - 1];
+  TSFieldId field = ctx->fields[d];
+  switch (kind_of(parent)) {
+  case PF_KIND_FUNCTION_DEFINITION:
+  case PF_KIND_CLASS_DEFINITION:
+    return field == pf_field.NAME ? NAME_BOUND_OUTSIDE : NAME_NOT_BOUND;
+  case PF_KIND_NAMED_EXPRESSION:
+    return field == pf_field.NAME ? NAME_BOUND : NAME_NOT_BOUND;
+  case PF_KIND_GLOBAL_STATEMENT:
+    return NAME_BOUND_GLOBAL;
+  case PF_KIND_NONLOCAL_STATEMENT:
+  case PF_KIND_DELETE_STATEMENT:
+    return NAME_BOUND;
+  case PF_KIND_ALIASED_IMPORT:
+    return field == pf_field.ALIAS ? NAME_BOUND : NAME_NOT_BOUND;
+  case PF_KIND_DOTTED_NAME: {
+    if (d < 2)
+      return NAME_NOT_BOUND;
+    pf_kind statement = kind_of(ctx->nodes[d - 2]);
+    int first = ts_node_eq(ts_node_named_child(parent, 0), ctx->nodes[d]);
+    if (statement == PF_KIND_IMPORT_STATEMENT)
+      return first ? NAME_BOUND : NAME_NOT_BOUND; /* import a.b binds a */
+    if (statement == PF_KIND_IMPORT_FROM_STATEMENT)
+      return ctx->fields[d - 1] == pf_field.NAME ? NAME_BOUND : NAME_NOT_BOUND;
+    /* a capture pattern: `case name:` is a dotted name of one part in a case pattern */
+    if (statement == PF_KIND_OTHER && ts_node_named_child_count(parent) == 1 &&
+        strcmp(ts_node_type(ctx->nodes[d - 2]), "case_pattern") == 0)
+      return NAME_BOUND;
+    return NAME_NOT_BOUND;
+  }
+  default:
+    break;
+  }
+  if (field == pf_field.ALIAS ||
+      (d >= 2 && ctx->fields[d - 1] == pf_field.ALIAS && kind_of(parent) == PF_KIND_OTHER))
+    return NAME_BOUND; /* except E as name; with x as name; case p as name */
+  if (kind_of(parent) == PF_KIND_OTHER && strcmp(ts_node_type(parent), "splat_pattern") == 0)
+    return NAME_BOUND; /* case [*name] */
+  /* targets, possibly inside unpacking */
+  uint32_t top = d;
+  int only_parentheses = 1;
+  while (top > 1 && is_target_container(kind_of(ctx->nodes[top - 1]))) {
+    if (kind_of(ctx->nodes[top - 1]) != PF_KIND_PARENTHESIZED_EXPRESSION)
+      only_parentheses = 0;
+    top--;
+  }
+  if (top < 1)
+    return NAME_NOT_BOUND;
+  pf_kind statement = kind_of(ctx->nodes[top - 1]);
+  TSFieldId target_field = ctx->fields[top];
+  if (statement == PF_KIND_ASSIGNMENT && target_field == pf_field.LEFT)
+    return only_parentheses ? NAME_BOUND_BY_ASSIGNMENT : NAME_BOUND;
+  if ((statement == PF_KIND_AUGMENTED_ASSIGNMENT || statement == PF_KIND_FOR_STATEMENT) &&
+      target_field == pf_field.LEFT)
+    return NAME_BOUND;
+  if (statement == PF_KIND_DELETE_STATEMENT)
+    return NAME_BOUND;
+  if (statement == PF_KIND_FOR_IN_CLAUSE && target_field == pf_field.LEFT)
+    return NAME_BOUND_COMPREHENSION;
+  if (top >= 2 && statement == PF_KIND_OTHER && ctx->fields[top - 1] == pf_field.ALIAS)
+    return NAME_BOUND; /* with x as (a, name) */
+  return NAME_NOT_BOUND;
+}
+
+/* Whether `name` is the first parameter of a method enclosing the walk: only those names'
+ * rebindings matter. */
+static int names_an_instance_parameter(const pf_context *ctx, const char *name, uint32_t length) {
+  for (uint32_t f = ctx->frame_count; f-- > 1;) {
+    if (!is_method_frame(ctx, f))
+      continue;
+    TSNode first = first_positional_parameter(ctx->frames[f].node);
+    uint32_t first_length;
+    if (!ts_node_is_null(first)) {
+      const char *text = pf_node_text(ctx, first, &first_length);
+      if (text_equals(text, first_length, name, length))
+        return 1;
+    }
+  }
+  return 0;
+}
+
+/* Records the bindings that end what a name meant: a module-level `obj = C(...)` is
+ * forgotten when obj is rebound in any way, and an instance parameter's rebinding in a
+ * method (or a function or class body between the method and an assignment) is noted for
+ * file_end, which then no longer takes the name for the instance in that scope. */
+static void visit_identifier(pf_context *ctx, TSNode node, pf002_state *state) {
+  name_binding bound_as = binding_of_identifier(ctx);
+  if (bound_as == NAME_NOT_BOUND || bound_as == NAME_BOUND_COMPREHENSION)
+    return;
+  uint32_t length;
+  const char *name = pf_node_text(ctx, node, &length);
+  uint32_t frame_count = ctx->frame_count;
+  if (bound_as == NAME_BOUND_OUTSIDE && frame_count)
+    frame_count--; /* the def's own frame is already on the stack */
+  if (bound_as == NAME_BOUND_GLOBAL || frame_count == 0) {
+    if (bound_as != NAME_BOUND_BY_ASSIGNMENT)
+      forget_module_name(state, name, length);
+    if (frame_count == 0)
+      return;
+  }
+  if (names_an_instance_parameter(ctx, name, length))
+    map_put(&state->rebound, key_of_frame(&ctx->frames[frame_count - 1]), name, length, 1);
 }
 
 /* Binds every name inside a class-level unpacking target as data. */
@@ -915,6 +1148,7 @@ static void each_target(pf_context *ctx, pf002_state *state, TSNode target, TSNo
   } pair;
   pair pending[MAX_PENDING];
   size_t count = 0;
+  TSNode whole_value = value;
   pending[count++] = (pair){target, value};
   while (count) {
     pair current = pending[--count];
@@ -927,7 +1161,7 @@ static void each_target(pf_context *ctx, pf002_state *state, TSNode target, TSNo
         continue;
       uint32_t length;
       const char *name = pf_node_text(ctx, attribute, &length);
-      add_candidate(ctx, state, object, attribute, name, length, current.value, 0, 0);
+      add_candidate(ctx, state, object, attribute, name, length, current.value, whole_value, 0);
       continue;
     }
     if (kind == PF_KIND_PARENTHESIZED_EXPRESSION) {
@@ -954,6 +1188,25 @@ static void each_target(pf_context *ctx, pf002_state *state, TSNode target, TSNo
   }
 }
 
+/* In a function, `local = a.b` records what `local` holds, for a later `self.m = local`
+ * (a method saved, then restored); any other assignment to `local` forgets it. */
+static void track_saved_attribute(pf_context *ctx, pf002_state *state, TSNode name, TSNode value) {
+  uint32_t length;
+  const char *text = pf_node_text(ctx, name, &length);
+  scope_key scope = current_scope(ctx);
+  value = pf_unparenthesize(value);
+  if (kind_of(value) != PF_KIND_ATTRIBUTE ||
+      kind_of(pf_unparenthesize(pf_child(value, pf_field.OBJECT))) != PF_KIND_IDENTIFIER) {
+    uint32_t *entry = map_find(&state->saved, scope, text, length);
+    if (entry)
+      *entry = 0;
+    return;
+  }
+  pf_grow((void **)&state->saved_values, &state->saved_capacity, state->saved_count + 1, sizeof(TSNode));
+  state->saved_values[state->saved_count++] = value;
+  map_put(&state->saved, scope, text, length, (uint32_t)state->saved_count);
+}
+
 static void visit_assignment(pf_context *ctx, TSNode node, pf002_state *state, int augmented) {
   TSNode left = pf_child(node, pf_field.LEFT);
   TSNode right = pf_child(node, pf_field.RIGHT);
@@ -974,11 +1227,34 @@ static void visit_assignment(pf_context *ctx, TSNode node, pf002_state *state, i
       each_class_level_name(ctx, state, (uint32_t)class_index, left);
     return;
   }
-  if (ctx->frame_count == 0) {
-    if (kind_of(plain) == PF_KIND_IDENTIFIER && !augmented)
-      track_module_name(ctx, state, plain, value);
-    else
-      forget_targets(ctx, state, left);
+  /* other targets are forgotten by visit_identifier */
+  if (ctx->frame_count == 0 && kind_of(plain) == PF_KIND_IDENTIFIER && !augmented)
+    track_module_name(ctx, state, plain, value);
+  if (ctx->frame_count != 0 && kind_of(plain) == PF_KIND_IDENTIFIER)
+    track_saved_attribute(ctx, state, plain, augmented ? (TSNode){0} : value);
+}
+
+/* `for self.m in ...` and `[... for self.m in ...]`: attribute targets, with no known value. */
+static void visit_for(pf_context *ctx, TSNode node, pf002_state *state) {
+  TSNode null_node = {0};
+  each_target(ctx, state, pf_child(node, pf_field.LEFT), null_node);
+}
+
+/* `with x as self.m:`: the as-targets of each with item. */
+static void visit_with(pf_context *ctx, TSNode node, pf002_state *state) {
+  TSNode null_node = {0};
+  uint32_t clauses = ts_node_named_child_count(node);
+  for (uint32_t c = 0; c < clauses; c++) {
+    TSNode clause = ts_node_named_child(node, c);
+    if (kind_of(clause) != PF_KIND_OTHER)
+      continue; /* the body */
+    uint32_t items = ts_node_named_child_count(clause);
+    for (uint32_t i = 0; i < items; i++) {
+      TSNode item_value = pf_child(ts_node_named_child(clause, i), pf_field.VALUE);
+      TSNode alias = ts_node_is_null(item_value) ? null_node : pf_child(item_value, pf_field.ALIAS);
+      if (!ts_node_is_null(alias) && ts_node_named_child_count(alias) == 1)
+        each_target(ctx, state, ts_node_named_child(alias, 0), null_node);
+    }
   }
 }
 
@@ -999,44 +1275,52 @@ static const char *string_literal(const pf_context *ctx, TSNode string, uint32_t
   return pf_node_text(ctx, content, length);
 }
 
+/* setattr(self, "m", v), object.__setattr__(self, "m", v) and self.__setattr__("m", v). */
 static void visit_call(pf_context *ctx, TSNode node, pf002_state *state) {
   TSNode function = pf_child(node, pf_field.FUNCTION);
+  TSNode arguments = pf_child(node, pf_field.ARGUMENTS);
+  if (ts_node_is_null(arguments) || kind_of(arguments) != PF_KIND_ARGUMENT_LIST)
+    return;
+  uint32_t argument_count = ts_node_named_child_count(arguments);
+  TSNode object;
+  uint32_t first = 1; /* the name's argument */
   pf_kind kind = kind_of(function);
-  int bypasses = 0;
   if (kind == PF_KIND_IDENTIFIER) {
     if (!pf_node_text_is(ctx, function, "setattr") || !pf_is_builtin_callable(ctx, function, "setattr"))
       return;
+    object = ts_node_named_child(arguments, 0);
   } else if (kind == PF_KIND_ATTRIBUTE) {
-    TSNode object = pf_child(function, pf_field.OBJECT);
+    TSNode owner = pf_child(function, pf_field.OBJECT);
     TSNode attribute = pf_child(function, pf_field.ATTRIBUTE);
-    if (ts_node_is_null(attribute) || !pf_node_text_is(ctx, attribute, "__setattr__") ||
-        !pf_is_builtin_callable(ctx, object, "object"))
+    if (ts_node_is_null(attribute) || !pf_node_text_is(ctx, attribute, "__setattr__"))
       return;
-    bypasses = 1;
+    if (pf_is_builtin_callable(ctx, owner, "object")) {
+      object = ts_node_named_child(arguments, 0);
+    } else {
+      object = owner; /* self.__setattr__("m", v) */
+      first = 0;
+    }
   } else {
     return;
   }
-  TSNode arguments = pf_child(node, pf_field.ARGUMENTS);
-  if (ts_node_is_null(arguments) || kind_of(arguments) != PF_KIND_ARGUMENT_LIST ||
-      ts_node_named_child_count(arguments) != 3)
+  if (argument_count != first + 2)
     return;
-  TSNode object = pf_unparenthesize(ts_node_named_child(arguments, 0));
-  TSNode string = ts_node_named_child(arguments, 1);
+  object = pf_unparenthesize(object);
+  TSNode string = ts_node_named_child(arguments, first);
+  TSNode value = ts_node_named_child(arguments, first + 1);
   uint32_t length;
   const char *name = string_literal(ctx, string, &length);
   if (name && length)
-    add_candidate(ctx, state, object, string, name, length, ts_node_named_child(arguments, 2), 1, bypasses);
+    add_candidate(ctx, state, object, string, name, length, value, value, 1);
 }
 
 static void visit(pf_context *ctx, TSNode node, void *opaque) {
   pf002_state *state = opaque;
   switch (kind_of(node)) {
   case PF_KIND_CLASS_DEFINITION:
-    forget_targets(ctx, state, pf_child(node, pf_field.NAME));
     visit_class(ctx, node, state);
     break;
   case PF_KIND_FUNCTION_DEFINITION:
-    forget_targets(ctx, state, pf_child(node, pf_field.NAME));
     visit_function(ctx, node, state);
     break;
   case PF_KIND_ASSIGNMENT:
@@ -1049,48 +1333,58 @@ static void visit(pf_context *ctx, TSNode node, void *opaque) {
     visit_call(ctx, node, state);
     break;
   case PF_KIND_FOR_STATEMENT:
-    forget_targets(ctx, state, pf_child(node, pf_field.LEFT));
+  case PF_KIND_FOR_IN_CLAUSE:
+    visit_for(ctx, node, state);
     break;
-  case PF_KIND_NAMED_EXPRESSION:
-    forget_targets(ctx, state, pf_child(node, pf_field.NAME));
+  case PF_KIND_WITH_STATEMENT:
+    visit_with(ctx, node, state);
     break;
-  case PF_KIND_DELETE_STATEMENT:
-    for (uint32_t i = 0; i < ts_node_named_child_count(node); i++)
-      forget_targets(ctx, state, ts_node_named_child(node, i));
+  case PF_KIND_IDENTIFIER:
+    visit_identifier(ctx, node, state);
     break;
   default:
     break;
   }
 }
-
 /* ---- resolving, at file_end ---- */
 
-/* This file's module name for `module.Name` bases: the file name without .py/.pyi, or the
- * directory's name for __init__.py. Empty for standard input. */
-static void module_name_of(const char *path, char *out, size_t size) {
-  out[0] = '\0';
-  if (!path || strcmp(path, "-") == 0)
-    return;
+/* Whether `module` (dotted: "pkg.models") is this file's module: its parts are the last
+ * parts of the file's path as given, without .py/.pyi, and without a final __init__ (a
+ * package). A path with too few parts to tell (`models.py` for `app.models`) does not
+ * match: the result depends on the path and the source only. Standard input has no module. */
+static int path_is_module(const char *path, const char *module) {
+  if (!path || strcmp(path, "-") == 0 || !module[0])
+    return 0;
+  size_t end = strlen(path);
   const char *base = strrchr(path, '/');
-  base = base ? base + 1 : path;
-  size_t length = strlen(base);
-  const char *dot = strrchr(base, '.');
+  size_t base_start = base ? (size_t)(base - path) + 1 : 0;
+  const char *dot = strrchr(path + base_start, '.');
   if (dot && (strcmp(dot, ".py") == 0 || strcmp(dot, ".pyi") == 0))
-    length = (size_t)(dot - base);
-  if (length == 8 && strncmp(base, "__init__", 8) == 0) {
-    if (base == path)
-      return;
-    const char *end = base - 1;
-    const char *start = end;
-    while (start > path && start[-1] != '/')
-      start--;
-    base = start;
-    length = (size_t)(end - start);
+    end = (size_t)(dot - path);
+  if (end - base_start == 8 && strncmp(path + base_start, "__init__", 8) == 0) {
+    if (base_start == 0)
+      return 0;
+    end = base_start - 1; /* the package directory */
   }
-  if (length + 1 > size)
-    return;
-  memcpy(out, base, length);
-  out[length] = '\0';
+  /* compare the module's parts with the path's, from the end */
+  size_t module_end = strlen(module);
+  for (;;) {
+    size_t module_start = module_end;
+    while (module_start > 0 && module[module_start - 1] != '.')
+      module_start--;
+    size_t part_start = end;
+    while (part_start > 0 && path[part_start - 1] != '/')
+      part_start--;
+    if (end == part_start || end - part_start != module_end - module_start ||
+        memcmp(path + part_start, module + module_start, end - part_start) != 0)
+      return 0;
+    if (module_start == 0)
+      return 1;
+    if (part_start == 0)
+      return 0; /* the path ran out first */
+    module_end = module_start - 1;
+    end = part_start - 1;
+  }
 }
 
 /* The class named `name` that a reference at byte `position` sees, looking in `lookup`
@@ -1120,8 +1414,7 @@ static int64_t find_class(const pf002_state *state, const scope_key *lookup, uin
 
 /* Resolves a class expression (`Base`, `module.Base`, `Base[T]`) to a class of this file. */
 static int64_t resolve_class(const pf_context *ctx, const pf002_state *state, TSNode expression,
-                             uint32_t position, const scope_key *lookup, uint32_t lookup_count,
-                             const char *module_name) {
+                             uint32_t position, const scope_key *lookup, uint32_t lookup_count) {
   expression = pf_unparenthesize(expression);
   pf_kind kind = kind_of(expression);
   if (kind == PF_KIND_SUBSCRIPT)
@@ -1134,8 +1427,9 @@ static int64_t resolve_class(const pf_context *ctx, const pf002_state *state, TS
     const char *name = pf_node_text(ctx, expression, &length);
     return find_class(state, lookup, lookup_count, name, length, position);
   }
-  if (kind != PF_KIND_ATTRIBUTE || !module_name[0])
+  if (kind != PF_KIND_ATTRIBUTE)
     return -1;
+  /* `module.Name`: the module, once import aliases are resolved, must be this file's */
   char qualified[256];
   if (pf_qualified_name(ctx->imports, ctx->source, expression, qualified, sizeof(qualified)) != 0)
     return -1;
@@ -1143,16 +1437,13 @@ static int64_t resolve_class(const pf_context *ctx, const pf002_state *state, TS
   if (!last_dot)
     return -1;
   *last_dot = '\0';
-  const char *module_dot = strrchr(qualified, '.');
-  const char *module = module_dot ? module_dot + 1 : qualified;
-  if (strcmp(module, module_name) != 0)
+  if (!path_is_module(ctx->path, qualified))
     return -1;
   static const scope_key module_scope[] = {0};
   return find_class(state, module_scope, 1, last_dot + 1, (uint32_t)strlen(last_dot + 1), position);
 }
 
-static void resolve_bases(const pf_context *ctx, pf002_state *state, uint32_t index,
-                          const char *module_name) {
+static void resolve_bases(const pf_context *ctx, pf002_state *state, uint32_t index) {
   class_record *record = &state->classes[index];
   if (record->resolved)
     return;
@@ -1169,7 +1460,7 @@ static void resolve_bases(const pf_context *ctx, pf002_state *state, uint32_t in
         kind == PF_KIND_COMMENT)
       continue;
     int64_t resolved = resolve_class(ctx, state, base, ts_node_start_byte(record->node), record->lookup,
-                                     record->lookup_count, module_name);
+                                     record->lookup_count);
     if (resolved >= 0 && (uint32_t)resolved != index)
       record->bases[record->base_count++] = (uint32_t)resolved;
   }
@@ -1193,8 +1484,7 @@ typedef struct linearizer {
  * bases, left to right, keeping only the last occurrence of each class (which matches C3
  * for the hierarchies Python accepts, diamonds included). Cycles (`class A(B)`,
  * `class B(A)`, possible with classes defined twice) are cut where they close. */
-static void linearize(const pf_context *ctx, pf002_state *state, linearizer *scratch, uint32_t index,
-                      const char *module_name) {
+static void linearize(const pf_context *ctx, pf002_state *state, linearizer *scratch, uint32_t index) {
   class_record *record = &state->classes[index];
   if (record->order)
     return;
@@ -1205,7 +1495,7 @@ static void linearize(const pf_context *ctx, pf002_state *state, linearizer *scr
   scratch->walk[walk_count++] = index;
   while (depth) {
     walk_frame *top = &scratch->stack[depth - 1];
-    resolve_bases(ctx, state, top->class_index, module_name);
+    resolve_bases(ctx, state, top->class_index);
     const class_record *current = &state->classes[top->class_index];
     if (top->next_base >= current->base_count) {
       scratch->on_path[top->class_index] = 0;
@@ -1248,22 +1538,30 @@ static void linearize(const pf_context *ctx, pf002_state *state, linearizer *scr
   record->order_count = (uint32_t)order_count;
 }
 
-/* Whether the value refers to an attribute called `name` without calling it:
- * `wrap(self.m)`, `functools.lru_cache()(self.m)`, `self.file.m`. Iterative, bounded. */
-static int wraps_same_name(const pf_context *ctx, TSNode value, const char *name, uint32_t length) {
+/* Whether the value refers to the method itself through the instance without calling it:
+ * `wrap(self.m)`, `functools.lru_cache()(self.m)`, `self.m._original` (the per-instance
+ * wrapping the issue allows). `len(args.m)` or `self.m()` do not count. Iterative, bounded. */
+static int wraps_own_method(const pf_context *ctx, TSNode value, TSNode instance, const char *name,
+                            uint32_t length) {
   enum { MAX_PENDING = 256, MAX_VISITED = 20000 };
   TSNode pending[MAX_PENDING];
   size_t count = 0, visited = 0;
-  if (ts_node_is_null(value))
+  if (ts_node_is_null(value) || ts_node_is_null(instance))
     return 0;
+  uint32_t instance_length;
+  const char *instance_name = pf_node_text(ctx, instance, &instance_length);
   pending[count++] = value;
   while (count && visited++ < MAX_VISITED) {
     TSNode node = pending[--count];
     if (kind_of(node) == PF_KIND_ATTRIBUTE) {
+      TSNode object = pf_unparenthesize(pf_child(node, pf_field.OBJECT));
       TSNode attribute = pf_child(node, pf_field.ATTRIBUTE);
-      uint32_t attribute_length;
+      uint32_t attribute_length, object_length;
       const char *text = ts_node_is_null(attribute) ? NULL : pf_node_text(ctx, attribute, &attribute_length);
-      if (text && text_equals(text, attribute_length, name, length))
+      const char *object_text =
+          kind_of(object) == PF_KIND_IDENTIFIER ? pf_node_text(ctx, object, &object_length) : NULL;
+      if (text && object_text && text_equals(text, attribute_length, name, length) &&
+          text_equals(object_text, object_length, instance_name, instance_length))
         return 1;
     }
     uint32_t children = ts_node_named_child_count(node);
@@ -1312,20 +1610,46 @@ static const binding *lookup_binding(const pf002_state *state, const class_recor
   return NULL;
 }
 
+/* Whether the instance's name is rebound in one of the scopes between its method and the
+ * assignment (`self = other`, `for self in ...`, a nested function's own `self`, ...): from
+ * then on, in that scope, it may be anything. */
+static int instance_is_rebound(const pf_context *ctx, const pf002_state *state, const candidate *entry) {
+  if (ts_node_is_null(entry->instance) || !state->rebound.count)
+    return 0;
+  uint32_t length;
+  const char *name = pf_node_text(ctx, entry->instance, &length);
+  for (uint32_t i = 0; i < entry->scope_count; i++)
+    if (map_find(&state->rebound, entry->scopes[i], name, length))
+      return 1;
+  return 0;
+}
+
+/* Whether the method whose first parameter was taken for the instance is a classmethod or
+ * staticmethod after all: `build = classmethod(build)` later in the class body. */
+static int method_is_not_instance_method(const pf_context *ctx, const pf002_state *state,
+                                         const candidate *entry) {
+  if (entry->method_class < 0 || ts_node_is_null(entry->method_name))
+    return 0;
+  uint32_t length;
+  const char *name = pf_node_text(ctx, entry->method_name, &length);
+  uint32_t *index = map_find(&state->class_bindings, (uint32_t)entry->method_class, name, length);
+  return index && (state->bindings[*index].kind == BINDING_CLASSMETHOD ||
+                   state->bindings[*index].kind == BINDING_STATICMETHOD);
+}
+
 static void file_end(pf_context *ctx, void *opaque) {
   pf002_state *state = opaque;
-  char module_name[256];
-  module_name_of(ctx->path, module_name, sizeof(module_name));
   static const scope_key module_scope[] = {0};
   linearizer *scratch = NULL;
   for (size_t i = 0; i < state->candidate_count; i++) {
     const candidate *entry = &state->candidates[i];
-    if (entry->deliberate)
+    if (entry->deliberate || instance_is_rebound(ctx, state, entry) ||
+        method_is_not_instance_method(ctx, state, entry))
       continue;
     int64_t class_index = entry->class_index;
     if (class_index < 0)
       class_index = resolve_class(ctx, state, entry->class_expression,
-                                  ts_node_start_byte(entry->class_expression), module_scope, 1, module_name);
+                                  ts_node_start_byte(entry->class_expression), module_scope, 1);
     if (class_index < 0)
       continue;
     if (!scratch) {
@@ -1333,7 +1657,7 @@ static void file_end(pf_context *ctx, void *opaque) {
       scratch->on_path = pf_xcalloc(state->class_count, 1);
       scratch->seen = pf_xcalloc(state->class_count, 1);
     }
-    linearize(ctx, state, scratch, (uint32_t)class_index, module_name);
+    linearize(ctx, state, scratch, (uint32_t)class_index);
     const class_record *record = &state->classes[class_index];
     const class_record *owner = NULL;
     const class_record *mangling = entry->mangling_class >= 0 ? &state->classes[entry->mangling_class] : NULL;
@@ -1341,9 +1665,7 @@ static void file_end(pf_context *ctx, void *opaque) {
     if (!found || found->kind == BINDING_OTHER)
       continue;
     const class_record *other_owner;
-    if (!entry->bypasses_setattr && lookup_binding(state, record, "__setattr__", 11, NULL, &other_owner))
-      continue;
-    if (wraps_same_name(ctx, entry->value, entry->name, entry->length))
+    if (wraps_own_method(ctx, entry->value, entry->instance, entry->name, entry->length))
       continue;
     if (!ts_node_is_null(entry->value_method)) {
       /* self.getEvent = self._slurp: replaced by another method of the instance */
@@ -1351,13 +1673,6 @@ static void file_end(pf_context *ctx, void *opaque) {
       const char *method = pf_node_text(ctx, entry->value_method, &method_length);
       const binding *other = lookup_binding(state, record, method, method_length, NULL, &other_owner);
       if (other && other->kind != BINDING_OTHER)
-        continue;
-    }
-    if (!ts_node_is_null(entry->value_name)) {
-      /* self.m = helper, a function the module defines (maybe further down) */
-      uint32_t name_length;
-      const char *value_name = pf_node_text(ctx, entry->value_name, &name_length);
-      if (map_find(&state->functions, 0, value_name, name_length))
         continue;
     }
     const char *kind = found->kind == BINDING_CLASSMETHOD    ? "classmethod"
@@ -1387,6 +1702,9 @@ static void file_end(pf_context *ctx, void *opaque) {
   free(state->class_bindings.slots);
   free(state->module_objects.slots);
   free(state->functions.slots);
+  free(state->rebound.slots);
+  free(state->saved.slots);
+  free(state->saved_values);
   memset(state, 0, sizeof(*state));
 }
 
@@ -1397,8 +1715,9 @@ static const pf_kind kinds[] = {
     PF_KIND_AUGMENTED_ASSIGNMENT,
     PF_KIND_CALL,
     PF_KIND_FOR_STATEMENT,
-    PF_KIND_NAMED_EXPRESSION,
-    PF_KIND_DELETE_STATEMENT,
+    PF_KIND_FOR_IN_CLAUSE,
+    PF_KIND_WITH_STATEMENT,
+    PF_KIND_IDENTIFIER,
     PF_KIND_OTHER,
 };
 static const char *const tags[] = {"correctness", "reliability", NULL};

@@ -5,7 +5,8 @@
  * Visits every tuple (parenthesized or bare) that is not itself a member of another tuple,
  * decides from the ancestor stack where it stands (a dict key, a set element, the argument
  * of hash(), an element of the display given to set()/frozenset(), or the value assigned to
- * a name at module or class level), and only then looks through its members, descending
+ * a name at module or class level, also through a conditional expression's branches and
+ * one-to-one unpacking), and only then looks through its members, descending
  * into nested tuples with an explicit stack. A member is mutable by the test PF001 uses
  * (mutability.h). Hashed places are errors (the hash always raises TypeError); constants
  * are warnings. Reports at the mutable member, during the walk: no per-file state.
@@ -26,7 +27,9 @@ static const char explanation[] =
     "  argument of `hash()`, and an element of the list, tuple or set display (or\n"
     "  comprehension) passed to `set(...)` or `frozenset(...)`;\n"
     "- **warning**, where the tuple is meant to be a constant: the value assigned to a name at\n"
-    "  module or class level (`T = (1, [2])`, bare `T = 1, [2]`, annotated or chained).\n"
+    "  module or class level (`T = (1, [2])`, bare `T = 1, [2]`, annotated, chained, either\n"
+    "  branch of a conditional expression, or paired with a plain name by unpacking:\n"
+    "  `T, U = (1, [2]), 3` binds the tuple to `T`).\n"
     "\n"
     "## Why is this bad?\n"
     "A tuple is immutable only one level deep: it always holds the same objects, but a list\n"
@@ -72,7 +75,7 @@ static const char explanation[] =
     "\n"
     "## Not flagged\n"
     "Tuples built inside functions and returned or passed on, tuples assigned by unpacking\n"
-    "(`a, b = [], []`), tuples in `for` targets or inside lists and dict values,\n"
+    "(`a, b = [], []`), tuples in `for` targets and iterables or inside lists and dict values,\n"
     "`isinstance(x, (list, dict))` (names of types are not mutable values), tuples of only\n"
     "immutable members, subscripts (`a[(i, [0, 1])]` is valid numpy indexing), starred\n"
     "members (`(*[1, 2],)` spreads the list), and default parameter values (PF001 owns\n"
@@ -103,11 +106,15 @@ typedef enum tuple_place {
   PLACE_CLASS_CONSTANT,
 } tuple_place;
 
+enum { MAX_CONSTANT_NAMES = 8 };
+
 typedef struct placement {
   tuple_place place;
-  TSNode callee;        /* for hash() and set()/frozenset() elements: the call's callee */
-  const char *builtin;  /* which builtin the callee is */
-  TSNode constant_name; /* the name assigned, for the constant places */
+  TSNode callee;       /* for hash() and set()/frozenset() elements: the call's callee */
+  const char *builtin; /* which builtin the callee is */
+  /* the names assigned, outermost first, for the constant places (`A = B = (...)`) */
+  TSNode constant_names[MAX_CONSTANT_NAMES];
+  uint32_t constant_count;
 } placement;
 
 /* Index of the outermost node of the parenthesized_expression chain that ends at
@@ -115,6 +122,22 @@ typedef struct placement {
 static uint32_t climb_parentheses(const pf_context *ctx, uint32_t index) {
   while (index > 0 && kind_of(ctx->nodes[index - 1]) == PF_KIND_PARENTHESIZED_EXPRESSION)
     index--;
+  return index;
+}
+
+/* Like climb_parentheses, also through the branches (not the condition) of conditional
+ * expressions: `(1, [2]) if a else (3, [4])` stands where the whole expression does. */
+static uint32_t climb_wrappers(const pf_context *ctx, uint32_t index) {
+  while (index > 0) {
+    TSNode parent = ctx->nodes[index - 1];
+    pf_kind kind = kind_of(parent);
+    if (kind == PF_KIND_PARENTHESIZED_EXPRESSION ||
+        (kind == PF_KIND_CONDITIONAL_EXPRESSION && ts_node_named_child_count(parent) >= 3 &&
+         !ts_node_eq(ts_node_named_child(parent, 1), ctx->nodes[index])))
+      index--;
+    else
+      break;
+  }
   return index;
 }
 
@@ -147,21 +170,74 @@ static int callee_confirmed(const pf_context *ctx, placement *where) {
   return where->builtin != NULL;
 }
 
-/* The identifier a constant tuple is bound to: walks up a chain of assignments
- * (`A = B = (1, [2])`) from the one at ctx->nodes[index] and returns the first target that
- * is a plain name. Unpacking targets (`a, b = [], []`) bind the members, not the tuple. */
-static TSNode constant_target(const pf_context *ctx, uint32_t index) {
-  TSNode null_node = {0};
+/* The identifiers a constant tuple is bound to: walks up a chain of assignments
+ * (`A = B = (1, [2])`) from the one at ctx->nodes[index] and keeps the targets that are plain
+ * names, outermost first. Unpacking targets (`a, b = [], []`) bind the members, not the
+ * tuple. Returns how many were found. */
+static uint32_t constant_targets(const pf_context *ctx, uint32_t index, TSNode *names) {
+  TSNode found[MAX_CONSTANT_NAMES];
+  uint32_t count = 0;
   for (;;) {
     TSNode assignment = ctx->nodes[index];
     TSNode left = pf_unparenthesize(pf_child(assignment, pf_field.LEFT));
-    if (kind_of(left) == PF_KIND_IDENTIFIER)
-      return left;
+    if (kind_of(left) == PF_KIND_IDENTIFIER && count < MAX_CONSTANT_NAMES)
+      found[count++] = left;
     if (index < 1 || kind_of(ctx->nodes[index - 1]) != PF_KIND_ASSIGNMENT ||
         ctx->fields[index] != pf_field.RIGHT)
-      return null_node;
+      break;
     index--;
   }
+  for (uint32_t i = 0; i < count; i++)
+    names[i] = found[count - 1 - i];
+  return count;
+}
+
+static int is_sequence(pf_kind kind) {
+  return kind == PF_KIND_PATTERN_LIST || kind == PF_KIND_TUPLE_PATTERN || kind == PF_KIND_LIST_PATTERN ||
+         kind == PF_KIND_EXPRESSION_LIST || kind == PF_KIND_TUPLE || kind == PF_KIND_LIST;
+}
+
+/* The named children of a sequence, without comments, into `members`; -1 when one is
+ * starred (then members do not pair one to one) or there are too many. */
+static int sequence_members(TSNode sequence, TSNode *members, int capacity) {
+  int count = 0;
+  uint32_t children = ts_node_named_child_count(sequence);
+  for (uint32_t i = 0; i < children; i++) {
+    TSNode child = ts_node_named_child(sequence, i);
+    pf_kind kind = kind_of(child);
+    if (kind == PF_KIND_COMMENT)
+      continue;
+    if (kind == PF_KIND_LIST_SPLAT || kind == PF_KIND_LIST_SPLAT_PATTERN || count == capacity)
+      return -1;
+    members[count++] = child;
+  }
+  return count;
+}
+
+/* For a tuple that is one member of the value of an unpacking assignment
+ * (`C, D = (1, [2]), 3`): the name it is bound to, when the targets pair one to one with the
+ * values and its target is a plain name; else a null node. `member` is the index of the
+ * tuple's outermost wrapper, `sequence` the index of the value sequence. */
+static TSNode unpacked_target(const pf_context *ctx, uint32_t member, uint32_t sequence) {
+  enum { MAX_MEMBERS = 64 };
+  TSNode null_node = {0};
+  uint32_t top = climb_parentheses(ctx, sequence);
+  if (top < 1 || kind_of(ctx->nodes[top - 1]) != PF_KIND_ASSIGNMENT || ctx->fields[top] != pf_field.RIGHT)
+    return null_node;
+  TSNode left = pf_unparenthesize(pf_child(ctx->nodes[top - 1], pf_field.LEFT));
+  if (!is_sequence(kind_of(left)))
+    return null_node;
+  TSNode targets[MAX_MEMBERS], values[MAX_MEMBERS];
+  int target_count = sequence_members(left, targets, MAX_MEMBERS);
+  int value_count = sequence_members(ctx->nodes[sequence], values, MAX_MEMBERS);
+  if (target_count < 0 || target_count != value_count)
+    return null_node;
+  for (int i = 0; i < value_count; i++)
+    if (ts_node_eq(values[i], ctx->nodes[member])) {
+      TSNode target = pf_unparenthesize(targets[i]);
+      return kind_of(target) == PF_KIND_IDENTIFIER ? target : null_node;
+    }
+  return null_node;
 }
 
 /* Decides where the tuple being visited stands. A tuple that is a member of another tuple
@@ -170,7 +246,7 @@ static TSNode constant_target(const pf_context *ctx, uint32_t index) {
 static placement place_of_tuple(const pf_context *ctx) {
   placement result;
   memset(&result, 0, sizeof(result));
-  uint32_t child = climb_parentheses(ctx, ctx->depth);
+  uint32_t child = climb_wrappers(ctx, ctx->depth);
   if (child == 0)
     return result;
   TSNode parent = ctx->nodes[child - 1];
@@ -208,6 +284,16 @@ static placement place_of_tuple(const pf_context *ctx) {
     if ((parent_kind == PF_KIND_LIST_COMPREHENSION || parent_kind == PF_KIND_GENERATOR_EXPRESSION) &&
         field != pf_field.BODY)
       break;
+    if (parent_kind == PF_KIND_TUPLE || parent_kind == PF_KIND_EXPRESSION_LIST) {
+      const pf_frame *frame = pf_enclosing_frame(ctx);
+      TSNode name = unpacked_target(ctx, child, child - 1);
+      if (!ts_node_is_null(name) && (!frame || frame->kind == PF_KIND_CLASS_DEFINITION)) {
+        result.place = frame ? PLACE_CLASS_CONSTANT : PLACE_MODULE_CONSTANT;
+        result.constant_names[0] = name;
+        result.constant_count = 1;
+        break;
+      }
+    }
     TSNode callee = callee_of_only_argument(ctx, climb_parentheses(ctx, child - 1));
     if (!ts_node_is_null(callee)) {
       result.place = PLACE_SET_CALL_ELEMENT;
@@ -221,11 +307,9 @@ static placement place_of_tuple(const pf_context *ctx) {
     const pf_frame *frame = pf_enclosing_frame(ctx);
     if (frame && frame->kind != PF_KIND_CLASS_DEFINITION)
       break;
-    TSNode name = constant_target(ctx, child - 1);
-    if (ts_node_is_null(name))
-      break;
-    result.place = frame ? PLACE_CLASS_CONSTANT : PLACE_MODULE_CONSTANT;
-    result.constant_name = name;
+    result.constant_count = constant_targets(ctx, child - 1, result.constant_names);
+    if (result.constant_count)
+      result.place = frame ? PLACE_CLASS_CONSTANT : PLACE_MODULE_CONSTANT;
     break;
   }
   default:
@@ -306,6 +390,23 @@ static const char *excerpt(pf_context *ctx, TSNode node) {
   return copy;
 }
 
+/* "`A`", "`A` and `B`", "`A`, `B` and `C`": the names a constant is assigned to. */
+static const char *all_names(pf_context *ctx, const placement *where) {
+  size_t size = 1;
+  for (uint32_t i = 0; i < where->constant_count; i++)
+    size += ts_node_end_byte(where->constant_names[i]) - ts_node_start_byte(where->constant_names[i]) + 8;
+  char *text = pf_arena_alloc(ctx->arena, size);
+  text[0] = '\0';
+  for (uint32_t i = 0; i < where->constant_count; i++) {
+    if (i)
+      strcat(text, i + 1 == where->constant_count ? " and " : ", ");
+    strcat(text, "`");
+    strcat(text, pf_node_text_dup(ctx, where->constant_names[i]));
+    strcat(text, "`");
+  }
+  return text;
+}
+
 static void report(pf_context *ctx, const placement *where, const pf_mutable_value *value) {
   const char *type_name = unhashable_type_name(value);
   const char *member = excerpt(ctx, value->node);
@@ -333,16 +434,17 @@ static void report(pf_context *ctx, const placement *where, const pf_mutable_val
     break;
   case PLACE_MODULE_CONSTANT:
   case PLACE_CLASS_CONSTANT: {
-    char *name = pf_node_text_dup(ctx, where->constant_name);
+    char *name = pf_node_text_dup(ctx, where->constant_names[0]);
+    const char *names = all_names(ctx, where);
     const char *level = where->place == PLACE_MODULE_CONSTANT ? "module" : "class";
     if (type_name)
       pf_emit(ctx, value->node, PF_SEVERITY_WARNING,
-              "Tuple assigned to `%s` at %s level contains `%s`, %s: `%s` can still change through it, and "
+              "Tuple assigned to %s at %s level contains `%s`, %s: `%s` can still change through it, and "
               "hashing it raises `TypeError: unhashable type: '%s'`",
-              name, level, member, what, name, type_name);
+              names, level, member, what, name, type_name);
     else
       pf_emit(ctx, value->node, PF_SEVERITY_WARNING,
-              "Tuple assigned to `%s` at %s level contains `%s`, %s: `%s` can still change through it", name,
+              "Tuple assigned to %s at %s level contains `%s`, %s: `%s` can still change through it", names,
               level, member, what, name);
     return;
   }

@@ -97,6 +97,11 @@ static void test_pf002_message_and_related_location(void) {
                             "    def f(self):\n        self.make = 1\n"),
                "Instance attribute `make` shadows staticmethod `S.make` (line 3); `obj.make()` will call the "
                "attribute");
+  /* the old spelling, `make = staticmethod(make)`: the kind and line of that binding */
+  CHECK_EQ_STR(only_message("class S:\n    def make():\n        pass\n    make = staticmethod(make)\n"
+                            "    def f(self):\n        self.make = 1\n"),
+               "Instance attribute `make` shadows staticmethod `S.make` (line 4); `obj.make()` will call the "
+               "attribute");
 }
 
 static void test_pf002_module_name_from_path(void) {
@@ -114,6 +119,28 @@ static void test_pf002_module_name_from_path(void) {
                             "class Base:\n    def run(self):\n        pass\n"
                             "class Sub(models.Base):\n    def f(self):\n        self.run = 0\n"),
                "7:14 PF002 warning;");
+  /* `json.util` and an alias of `other.util` are other modules named util, unless the path
+   * ends with their parts */
+  const char *json_util = "import json.util\n"
+                          "class Base:\n    def run(self):\n        pass\n"
+                          "class Sub(json.util.Base):\n    def f(self):\n        self.run = 0\n";
+  CHECK_EQ_STR(lint_summary("pkg/util.py", json_util), "");
+  CHECK_EQ_STR(lint_summary("util.py", json_util), "");
+  CHECK_EQ_STR(lint_summary("src/json/util.py", json_util), "7:14 PF002 warning;");
+  CHECK_EQ_STR(lint_summary("json/util/__init__.py", json_util), "7:14 PF002 warning;");
+  const char *theirs = "from other import util as theirs\n"
+                       "class Base:\n    def run(self):\n        pass\n"
+                       "class Sub(theirs.Base):\n    def f(self):\n        self.run = 0\n";
+  CHECK_EQ_STR(lint_summary("mine/util.py", theirs), "");
+  CHECK_EQ_STR(lint_summary("other/util.py", theirs), "7:14 PF002 warning;");
+  CHECK_EQ_STR(lint_summary("-", theirs), "");
+  /* a path with too few parts to tell does not match: `models.py` for `app.models` */
+  const char *models = "import app.models as models\n"
+                       "class Base:\n    def run(self):\n        pass\n"
+                       "class Sub(models.Base):\n    def f(self):\n        self.run = 0\n";
+  CHECK_EQ_STR(lint_summary("models.py", models), "");
+  CHECK_EQ_STR(lint_summary("./app/models.py", models), "7:14 PF002 warning;");
+  CHECK_EQ_STR(lint_summary("/src/app/models.pyi", models), "7:14 PF002 warning;");
 }
 
 /* A chain of `count` classes, each deriving from the previous; the first defines `run`, the
@@ -176,6 +203,15 @@ static void test_pf003_messages(void) {
       only_message("class K:\n    T = (1, bytearray(3))\n"),
       "Tuple assigned to `T` at class level contains `bytearray(3)`, a mutable `bytearray()`: `T` can "
       "still change through it, and hashing it raises `TypeError: unhashable type: 'bytearray'`");
+  /* every name of a chain, the first one as the constant */
+  CHECK_EQ_STR(
+      only_message("A = B = (1, {})\n"),
+      "Tuple assigned to `A` and `B` at module level contains `{}`, a mutable dict: `A` can still change "
+      "through it, and hashing it raises `TypeError: unhashable type: 'dict'`");
+  CHECK_EQ_STR(
+      only_message("A = B = C = (1, [])\n"),
+      "Tuple assigned to `A`, `B` and `C` at module level contains `[]`, a mutable list: `A` can still "
+      "change through it, and hashing it raises `TypeError: unhashable type: 'list'`");
   /* a long or multi-line member is shortened, with its closing bracket */
   CHECK_EQ_STR(only_message("T = (1, [\n    2,\n])\n"),
                "Tuple assigned to `T` at module level contains `[...]`, a mutable list: `T` can still change "
