@@ -30,7 +30,8 @@ typedef struct dispatch_list {
 } dispatch_list;
 
 struct pf_linter {
-  TSParser *parser;
+  TSParser *parser; /* replaced by a new one before each parse but the first (fresh_parser) */
+  int parsed_once;
   pf_arena arena;
   TSNode *nodes;
   TSFieldId *fields;
@@ -44,13 +45,31 @@ struct pf_linter {
   int gave_up;        /* the last pf_lint_source ran out of its parse budget (parse_budget.h) */
 };
 
-pf_linter *pf_linter_new(void) {
-  pf_linter *linter = pf_xcalloc(1, sizeof(pf_linter));
-  linter->parser = ts_parser_new();
-  if (!linter->parser || !ts_parser_set_language(linter->parser, pf_language)) {
+static TSParser *new_python_parser(void) {
+  TSParser *parser = ts_parser_new();
+  if (!parser || !ts_parser_set_language(parser, pf_language)) {
     fputs("pitfall: error: cannot load the tree-sitter-python grammar\n", stderr);
     exit(2);
   }
+  return parser;
+}
+
+/* A parser that no earlier file has touched. A parser's state outlives ts_parser_reset:
+ * tree-sitter-python's external scanner keeps whether it is inside an f-string across
+ * parses (its deserialize of an empty state leaves that flag alone), so a file after one
+ * that ended inside a broken f-string was parsed differently from the same file alone, and
+ * findings depended on the thread count and the order of files. A new parser costs a few
+ * allocations, against a parse that costs far more (README: Performance). */
+static TSParser *fresh_parser(pf_linter *linter) {
+  if (linter->parser)
+    ts_parser_delete(linter->parser);
+  linter->parser = new_python_parser();
+  return linter->parser;
+}
+
+pf_linter *pf_linter_new(void) {
+  pf_linter *linter = pf_xcalloc(1, sizeof(pf_linter));
+  linter->parser = new_python_parser(); /* fails early when the grammar cannot be loaded */
   for (size_t index = 0; index < pf_rule_count && index < PF_MAX_RULES; index++) {
     const pf_rule *rule = pf_rules[index];
     for (const pf_kind *kind = rule->kinds; kind && *kind != PF_KIND_OTHER; kind++) {
@@ -67,7 +86,8 @@ void pf_linter_set_capture(pf_linter *linter, unsigned capture) { linter->captur
 void pf_linter_free(pf_linter *linter) {
   if (!linter)
     return;
-  ts_parser_delete(linter->parser);
+  if (linter->parser)
+    ts_parser_delete(linter->parser);
   pf_arena_free(&linter->arena);
   free(linter->nodes);
   free(linter->fields);
@@ -391,11 +411,12 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
     finish_file(linter, source, settings, no_tree, out);
     return;
   }
-  uint64_t budget = pf_parse_budget_apply(linter->parser, source->length);
-  TSTree *tree = ts_parser_parse_string(linter->parser, NULL, source->text, source->length);
+  TSParser *parser = linter->parsed_once ? fresh_parser(linter) : linter->parser;
+  linter->parsed_once = 1;
+  uint64_t budget = pf_parse_budget_apply(parser, source->length);
+  TSTree *tree = ts_parser_parse_string(parser, NULL, source->text, source->length);
   if (!tree) {
     /* Out of budget (parse_budget.h): the file is reported, not checked. */
-    ts_parser_reset(linter->parser);
     linter->gave_up = 1;
     pf_context report = {0};
     report.source = source;

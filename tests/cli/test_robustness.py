@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """No crash on any input: deep nesting, broken syntax, encodings, binary junk."""
 import json
+import os
 
-from clitest import check, finish, remove_tree, run, temporary_tree
+from clitest import SOURCE_DIR, check, finish, remove_tree, run, temporary_tree
 
 DEPTH = 500_000
 root = temporary_tree({
@@ -53,4 +54,16 @@ check("20,000 findings on one line", len(columns) == 20000 and columns[0] == 15 
 remove_tree(many)
 check("empty file clean", run("check", "empty.py", cwd=root).returncode == 0)
 remove_tree(root)
+
+# A file's findings do not depend on what the same thread parsed before it: prev.py ends inside
+# a broken f-string, which tree-sitter-python's scanner used to carry into the next parse.
+state = os.path.join(SOURCE_DIR, "tests", "cli", "parser_state")
+alone = run("check", "--no-cache", "-j1", "victim.py", cwd=state).stdout.decode().splitlines()
+after = run("check", "--no-cache", "-j1", "prev.py", "victim.py", cwd=state).stdout.decode().splitlines()
+before = run("check", "--no-cache", "-j1", "victim.py", "prev.py", cwd=state).stdout.decode().splitlines()
+victim_after = [line for line in after if line.startswith("victim.py:")]
+check("parser state: victim.py alone has findings", len(alone) == 6, alone)
+check("parser state: victim.py after prev.py on one thread, same findings", victim_after == alone,
+      (alone, victim_after))
+check("parser state: the order of the files does not matter", after == before, (after, before))
 finish()
