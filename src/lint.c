@@ -59,7 +59,7 @@ static TSParser *new_python_parser(void) {
  * parses (its deserialize of an empty state leaves that flag alone), so a file after one
  * that ended inside a broken f-string was parsed differently from the same file alone, and
  * findings depended on the thread count and the order of files. A new parser costs a few
- * allocations, against a parse that costs far more (README: Performance). */
+ * allocations, against a parse that costs far more (README: Architecture). */
 static TSParser *fresh_parser(pf_linter *linter) {
   if (linter->parser)
     ts_parser_delete(linter->parser);
