@@ -6,7 +6,8 @@ import os
 import stat
 import subprocess
 
-from clitest import BINARY, check, finish, remove_tree, run, temporary_tree
+from clitest import (BINARY, check, check_no_sanitizer_report, finish, remove_tree, run, sanitizer_report_in,
+                     temporary_tree)
 
 BAD = "def f(x=[]):\n    return x\n"
 GOOD = "def f(x=None):\n    return x\n"
@@ -128,9 +129,18 @@ if os.path.exists("/dev/full"):
     with open("/dev/full", "w") as full:
         result = subprocess.run([BINARY, "check", "--no-cache", "bad.py"], cwd=root, stdout=full,
                                 stderr=subprocess.PIPE, timeout=60)
+    check_no_sanitizer_report("check bad.py > /dev/full", result.stderr)
     check("write error on stdout exits 2", result.returncode == 2, (result.returncode, result.stderr))
     check("write error named", b"cannot write the report" in result.stderr, result.stderr)
     remove_tree(root)
+
+# The harness fails any run whose standard error holds a sanitizer report (the crash
+# supervisor would otherwise turn an AddressSanitizer abort into an ordinary PF000 finding).
+check("sanitizer reports recognised",
+      sanitizer_report_in(b"x\n==12==ERROR: AddressSanitizer: heap-use-after-free on address") > 0 and
+      sanitizer_report_in(b"src/lint.c:10:5: runtime error: signed integer overflow") > 0 and
+      sanitizer_report_in(b"==3==ERROR: LeakSanitizer: detected memory leaks") > 0 and
+      sanitizer_report_in(b"Found 1 problem in 1 file (1 file checked).\n") == -1)
 
 # Help, version, rules.
 result = run("--help")
