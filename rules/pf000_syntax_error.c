@@ -123,7 +123,14 @@ static int report_missing_colon(pf_context *ctx, TSNode error) {
   int compound = 0;
   for (size_t i = 0; compound_keywords[i] && !compound; i++)
     compound = strcmp(type, compound_keywords[i]) == 0;
-  uint32_t at;
+  /* Only a keyword that starts its line starts a statement (not `for` in a comprehension, or
+   * `else` in a conditional expression). */
+  uint32_t at = ts_node_start_byte(keyword), line_start = at;
+  while (line_start > 0 && ctx->source->text[line_start - 1] != '\n' &&
+         ctx->source->text[line_start - 1] != '\r')
+    line_start--;
+  for (uint32_t i = line_start; i < at && compound; i++)
+    compound = is_blank_byte(ctx->source->text[i]);
   if (!compound || !header_without_colon(ctx->source, ts_node_start_byte(keyword), &at))
     return 0;
   /* On one line with the body (`def f(a=[]) pass`), a def's or class's header ends with its
