@@ -34,6 +34,134 @@ static const char *const bare_collections[] = {
     "defaultdict", "OrderedDict", "Counter", "deque", "ChainMap", "UserDict", "UserList", NULL,
 };
 
+/* Appends the text of a dotted name to `out` (of `size`), without blanks; 0 when it fits. */
+static int append_dotted(const pf_context *ctx, TSNode node, char *out, size_t size) {
+  uint32_t length;
+  const char *text = pf_node_text(ctx, node, &length);
+  size_t used = strlen(out);
+  for (uint32_t i = 0; i < length; i++) {
+    if (text[i] == ' ' || text[i] == '\t' || text[i] == '\\' || text[i] == '\n' || text[i] == '\r')
+      continue;
+    if (used + 1 >= size)
+      return -1;
+    out[used++] = text[i];
+  }
+  out[used] = '\0';
+  return 0;
+}
+
+/* Whether an import statement binds `name`; writes what it stands for into `target`:
+ * `import a.b` binds `a` (a), `import a.b as n` and `from a import b as n` bind `n` (a.b),
+ * `from a import b` binds `b` (a.b). A relative import's target starts with its dots. */
+static int import_binds(const pf_context *ctx, TSNode statement, const char *name, uint32_t length,
+                        char *target, size_t size) {
+  int from = pf_node_kind(statement) == PF_KIND_IMPORT_FROM_STATEMENT;
+  TSNode module = from ? pf_child(statement, pf_field.MODULE_NAME) : (TSNode){0};
+  int found = 0;
+  uint32_t count = ts_node_child_count(statement);
+  for (uint32_t i = 0; i < count; i++) {
+    const char *field = ts_node_field_name_for_child(statement, i);
+    if (!field || strcmp(field, "name") != 0)
+      continue;
+    TSNode imported = ts_node_child(statement, i), bound = imported, path = imported;
+    if (pf_node_kind(imported) == PF_KIND_ALIASED_IMPORT) {
+      bound = pf_child(imported, pf_field.ALIAS);
+      path = pf_child(imported, pf_field.NAME);
+    } else if (!from && ts_node_named_child_count(imported)) {
+      bound = path = ts_node_named_child(imported, 0); /* import a.b binds a */
+    } else if (from && ts_node_named_child_count(imported)) {
+      bound = ts_node_named_child(imported, ts_node_named_child_count(imported) - 1);
+    }
+    uint32_t bound_length;
+    const char *bound_text = ts_node_is_null(bound) ? NULL : pf_node_text(ctx, bound, &bound_length);
+    if (!bound_text || bound_length != length || memcmp(bound_text, name, length) != 0 ||
+        ts_node_is_null(path))
+      continue;
+    target[0] = '\0';
+    if (from) {
+      if (ts_node_is_null(module) || append_dotted(ctx, module, target, size) != 0 ||
+          strlen(target) + 2 > size)
+        continue;
+      strcat(target, ".");
+    }
+    found = append_dotted(ctx, path, target, size) == 0;
+  }
+  return found;
+}
+
+/* The qualified name of a dotted expression whose first name an import inside an enclosing
+ * function or class body binds (`def outer(): import collections as c; def f(a=c.deque())`),
+ * or -1 when none does. The innermost scope that imports the name wins, and within it the
+ * last import before `node`; a class body counts only for what stands directly in it (its
+ * methods do not see its names). Imports nested in if/try/with/else/except blocks count;
+ * those in nested functions and classes do not. */
+static int local_import_qualified(const pf_context *ctx, TSNode node, char *out, size_t size) {
+  TSNode first = node;
+  while (pf_node_kind(first) == PF_KIND_ATTRIBUTE)
+    first = pf_child(first, pf_field.OBJECT);
+  if (ts_node_is_null(first) || pf_node_kind(first) != PF_KIND_IDENTIFIER || !ctx->frame_count)
+    return -1;
+  uint32_t length, before = ts_node_start_byte(node);
+  const char *name = pf_node_text(ctx, first, &length);
+  char target[256];
+  for (uint32_t f = ctx->frame_count; f-- > 0;) {
+    const pf_frame *frame = &ctx->frames[f];
+    if (frame->kind == PF_KIND_LAMBDA ||
+        (frame->kind == PF_KIND_CLASS_DEFINITION && f != ctx->frame_count - 1u))
+      continue;
+    enum { MAX_PENDING = 64 };
+    TSNode pending[MAX_PENDING];
+    size_t depth = 0;
+    int found = 0;
+    TSNode body = pf_child(frame->node, pf_field.BODY);
+    if (!ts_node_is_null(body))
+      pending[depth++] = body;
+    /* Blocks are scanned in source order: pending holds them last-first. */
+    while (depth) {
+      TSNode container = pending[--depth];
+      uint32_t count = ts_node_named_child_count(container);
+      size_t pushed_from = depth;
+      for (uint32_t i = 0; i < count; i++) {
+        TSNode child = ts_node_named_child(container, i);
+        if (ts_node_start_byte(child) >= before)
+          break;
+        pf_kind kind = pf_node_kind(child);
+        if (kind == PF_KIND_IMPORT_STATEMENT || kind == PF_KIND_IMPORT_FROM_STATEMENT) {
+          if (import_binds(ctx, child, name, length, target, sizeof(target)))
+            found = 1;
+        } else if ((kind == PF_KIND_BLOCK || kind == PF_KIND_IF_STATEMENT || kind == PF_KIND_TRY_STATEMENT ||
+                    kind == PF_KIND_WITH_STATEMENT || kind == PF_KIND_ELSE_CLAUSE ||
+                    kind == PF_KIND_ELIF_CLAUSE || kind == PF_KIND_EXCEPT_CLAUSE ||
+                    kind == PF_KIND_FINALLY_CLAUSE) &&
+                   depth < MAX_PENDING) {
+          pending[depth++] = child;
+        }
+      }
+      /* Reverse what this container pushed, so its first nested block is scanned first. */
+      for (size_t low = pushed_from, high = depth; high > low + 1; low++, high--) {
+        TSNode swap = pending[low];
+        pending[low] = pending[high - 1];
+        pending[high - 1] = swap;
+      }
+    }
+    if (!found)
+      continue;
+    out[0] = '\0';
+    if (strlen(target) + 1 > size)
+      return -1;
+    strcpy(out, target);
+    /* The rest of the dotted expression after its first name. */
+    char rest[256] = "";
+    if (append_dotted(ctx, node, rest, sizeof(rest)) != 0)
+      return -1;
+    if (strlen(out) + strlen(rest + length) + 1 > size)
+      return -1;
+    strcat(out, rest + length);
+    return 0;
+  }
+  return -1;
+}
+
 static const char *match_mutable_call(const pf_context *ctx, TSNode function) {
   char qualified[256];
   if (pf_node_kind(function) == PF_KIND_SUBSCRIPT || pf_node_kind(function) == PF_KIND_GENERIC_TYPE) {
@@ -43,15 +171,17 @@ static const char *match_mutable_call(const pf_context *ctx, TSNode function) {
       value = ts_node_named_child(function, 0);
     function = value;
   }
-  if (ts_node_is_null(function) ||
-      pf_qualified_name(ctx->imports, ctx->source, function, qualified, sizeof(qualified)) != 0)
+  if (ts_node_is_null(function))
+    return NULL;
+  int local = local_import_qualified(ctx, function, qualified, sizeof(qualified)) == 0;
+  if (!local && pf_qualified_name(ctx->imports, ctx->source, function, qualified, sizeof(qualified)) != 0)
     return NULL;
   /* A bare name no import binds: the builtin or a star-imported collections class, unless
    * the module defines a callable of that name itself. */
   int bare = 0;
   uint32_t length = 0;
   const char *name = NULL;
-  if (pf_node_kind(function) == PF_KIND_IDENTIFIER) {
+  if (!local && pf_node_kind(function) == PF_KIND_IDENTIFIER) {
     name = pf_node_text(ctx, function, &length);
     bare = pf_imports_lookup(ctx->imports, name, length) == NULL;
   }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "rule.h"
+#include "source.h"
 
 static const char explanation[] =
     "## What it does\n"
@@ -34,7 +35,10 @@ static const char explanation[] =
     "\n"
     "## Notes\n"
     "The parser recovers from errors by skipping or inserting tokens, so the position is\n"
-    "where it noticed the problem, which can be after the actual mistake.\n";
+    "where it noticed the problem, which can be after the actual mistake. Where the parser\n"
+    "does not say what it expected, two cases are still named: a `def`, `class`, `if`,\n"
+    "`for`, `while`, `with`, `try`, ... header without its `:` (\"expected `:`\", right after\n"
+    "the header), and a bracket that is never closed (reported where it opens).\n";
 
 enum { SNIPPET_MAX = 40 };
 
@@ -60,6 +64,124 @@ static uint32_t snippet_of(const pf_context *ctx, TSNode node, const char **text
 }
 
 static int has_backtick(const char *text, uint32_t length) { return memchr(text, '`', length) != NULL; }
+
+/* Keywords that open a compound statement, whose header ends with `:`. */
+static const char *const compound_keywords[] = {"def",  "class", "if",     "elif",    "else",  "while", "for",
+                                                "with", "try",   "except", "finally", "async", NULL};
+
+static int is_blank_byte(char byte) { return byte == ' ' || byte == '\t' || byte == '\f'; }
+
+/* Where a compound statement's header that lacks its `:` should have it: the header runs from
+ * `start` to the first line break outside brackets (a backslash continues it); returns 1 and
+ * sets *at to just after its last token when no `:` stands in it outside brackets. Returns 0
+ * when the header has its `:` or a bracket is still open at the end of the text. */
+static int header_without_colon(const pf_source *source, uint32_t start, uint32_t *at) {
+  const char *text = source->text;
+  uint32_t length = source->length, depth = 0, last_token_end = start;
+  for (uint32_t i = start; i < length; i++) {
+    char c = text[i];
+    if (c == '\\' && i + 1 < length && (text[i + 1] == '\n' || text[i + 1] == '\r')) {
+      i++;
+      continue;
+    }
+    if ((c == '\n' || c == '\r') && depth == 0)
+      break;
+    if (c == '#') {
+      while (i + 1 < length && text[i + 1] != '\n' && text[i + 1] != '\r')
+        i++;
+      continue;
+    }
+    if (c == ' ' || c == '\t' || c == '\f' || c == '\n' || c == '\r')
+      continue;
+    if (c == '"' || c == '\'') {
+      uint32_t after = pf_skip_string_literal(text, length, i);
+      last_token_end = after + 1 < length ? after + 1 : length;
+      i = after;
+      continue;
+    }
+    if (c == '(' || c == '[' || c == '{')
+      depth++;
+    else if ((c == ')' || c == ']' || c == '}') && depth)
+      depth--;
+    else if (c == ':' && depth == 0 && !(i + 1 < length && text[i + 1] == '='))
+      return 0;
+    last_token_end = i + 1;
+  }
+  if (depth)
+    return 0;
+  *at = last_token_end;
+  return 1;
+}
+
+/* An ERROR that starts with a compound statement's keyword and whose header has no `:`:
+ * reports the missing `:` where it belongs (after the header's last token) and returns 1. */
+static int report_missing_colon(pf_context *ctx, TSNode error) {
+  TSNode keyword = ts_node_child(error, 0);
+  if (ts_node_is_null(keyword) || ts_node_is_named(keyword))
+    return 0;
+  const char *type = ts_node_type(keyword);
+  int compound = 0;
+  for (size_t i = 0; compound_keywords[i] && !compound; i++)
+    compound = strcmp(type, compound_keywords[i]) == 0;
+  /* Only a keyword that starts its line starts a statement (not `for` in a comprehension, or
+   * `else` in a conditional expression). */
+  uint32_t at = ts_node_start_byte(keyword), line_start = at;
+  while (line_start > 0 && ctx->source->text[line_start - 1] != '\n' &&
+         ctx->source->text[line_start - 1] != '\r')
+    line_start--;
+  for (uint32_t i = line_start; i < at && compound; i++)
+    compound = is_blank_byte(ctx->source->text[i]);
+  if (!compound || !header_without_colon(ctx->source, ts_node_start_byte(keyword), &at))
+    return 0;
+  /* On one line with the body (`def f(a=[]) pass`), a def's or class's header ends with its
+   * parameters (and return annotation) or bases. */
+  uint32_t count = ts_node_child_count(error);
+  for (uint32_t i = 1; i < count; i++) {
+    TSNode child = ts_node_child(error, i);
+    const char *child_type = ts_node_type(child);
+    if (ts_node_start_byte(child) >= at)
+      break;
+    if (strcmp(child_type, "parameters") == 0 || strcmp(child_type, "argument_list") == 0) {
+      at = ts_node_end_byte(child);
+      if (i + 2 < count && strcmp(ts_node_type(ts_node_child(error, i + 1)), "->") == 0)
+        at = ts_node_end_byte(ts_node_child(error, i + 2));
+      break;
+    }
+  }
+  while (at > 0 && is_blank_byte(ctx->source->text[at - 1]))
+    at--;
+  pf_emit_range(ctx, at, at, 0, "Syntax error: expected `:` at the end of the `%s` header", type);
+  return 1;
+}
+
+/* The innermost bracket still open at the end of the ERROR's text, which reaches the end of
+ * the file: returns 1 and sets *at to it. Strings and comments are skipped. */
+static int unclosed_bracket(const pf_context *ctx, TSNode error, uint32_t *at) {
+  const char *text = ctx->source->text;
+  uint32_t end = ts_node_end_byte(error), length = ctx->source->length;
+  enum { MAX_TRACKED = 4096 };
+  uint32_t open[MAX_TRACKED];
+  uint32_t depth = 0;
+  for (uint32_t i = ts_node_start_byte(error); i < end && i < length; i++) {
+    char c = text[i];
+    if (c == '#') {
+      while (i + 1 < end && text[i + 1] != '\n' && text[i + 1] != '\r')
+        i++;
+    } else if (c == '"' || c == '\'') {
+      i = pf_skip_string_literal(text, length, i);
+    } else if (c == '(' || c == '[' || c == '{') {
+      if (depth < MAX_TRACKED)
+        open[depth] = i;
+      depth++;
+    } else if ((c == ')' || c == ']' || c == '}') && depth) {
+      depth--;
+    }
+  }
+  if (!depth || depth > MAX_TRACKED)
+    return 0;
+  *at = open[depth - 1];
+  return 1;
+}
 
 static void visit(pf_context *ctx, TSNode node, void *state) {
   (void)state;
@@ -90,10 +212,17 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
   uint32_t end = ts_node_end_byte(node), file_end = ctx->source->length;
   while (file_end > end && strchr(" \t\r\n\f", ctx->source->text[file_end - 1]))
     file_end--;
-  if (end >= file_end)
+  uint32_t bracket;
+  if (report_missing_colon(ctx, node))
+    return;
+  if (end >= file_end && unclosed_bracket(ctx, node, &bracket))
+    pf_emit_range(ctx, bracket, bracket + 1, 0, "Syntax error: `%c` was never closed",
+                  ctx->source->text[bracket]);
+  else if (end >= file_end)
     pf_emit_range(ctx, start, start + length, 0,
-                  "Syntax error: unexpected end of file while parsing %s%.*s%s%s", quote, (int)length, text,
-                  ellipsis ? "..." : "", quote);
+                  "Syntax error: cannot parse %s%.*s%s%s (the parser found no way to go on before the end of "
+                  "the file)",
+                  quote, (int)length, text, ellipsis ? "..." : "", quote);
   else if (ts_node_child_count(node) <= 1)
     pf_emit_range(ctx, start, start + length, 0, "Syntax error: unexpected %s%.*s%s%s", quote, (int)length,
                   text, ellipsis ? "..." : "", quote);

@@ -3,10 +3,13 @@
  *
  * Collects every mutable default of every def, async def and lambda as the walk enters it,
  * then watches the rest of the walk for statements in that function's body that mutate the
- * parameter (method calls such as .append, item assignment or deletion, augmented
- * assignment). A rebinding of the name in the function's own scope (`items = list(items)`,
- * a tuple-unpacking or for target, a walrus) ends the watch from that point on; a nested
- * function that binds the name itself (a parameter or a local assignment) shadows it there.
+ * parameter (method calls such as .append, item assignment or deletion, also inside an
+ * unpacking or for target, augmented assignment). A rebinding of the name in the function's
+ * own scope (an assignment, a for, with, except or import target, a walrus, a def or class
+ * statement, a case capture) ends the watch from that point to the end of the block it
+ * stands in, with no flow analysis: a mutation that some path reaches before a rebinding
+ * counts. A comprehension's targets are its own; a nested function that binds the name itself
+ * (a parameter or a local assignment) shadows it there.
  * Reports from file_end, once the whole body has been seen: error when the body mutates the
  * default, warning otherwise.
  */
@@ -21,16 +24,28 @@ static const char explanation[] =
     "Flags a parameter whose default value is a mutable object: a list, dict or set display or\n"
     "comprehension, or a call such as `list()`, `dict()`, `set()`, `bytearray()`,\n"
     "`collections.defaultdict()`, `deque()`, `Counter()`, `OrderedDict()`, `ChainMap()`,\n"
-    "`UserDict()`, `UserList()` or `array.array()` (also through import aliases, as a\n"
+    "`UserDict()`, `UserList()` or `array.array()` (also through import aliases, at module\n"
+    "level or in the enclosing function or class body, as a\n"
     "subscripted call such as `list[int]()`, or inside a walrus). It checks `def`,\n"
     "`async def` and `lambda`, every parameter kind, at any nesting depth.\n"
     "\n"
     "When the function body mutates the parameter (`.append`, `.extend`, `.insert`,\n"
     "`.update`, `.add`, `.pop`, `.remove`, `.clear`, `.setdefault`, `.sort`, item assignment\n"
     "or deletion, augmented assignment), the message names the line and the severity is\n"
-    "error: that is the bug itself, not just the risk of one. A mutation after the body\n"
-    "rebinds the name (`items = list(items)`) is not one of the default, nor is a mutation\n"
-    "in a nested function that has its own `items` (a parameter or a local).\n"
+    "error: that is the bug itself, not just the risk of one. Item assignment inside an\n"
+    "unpacking or `for` target (`items[0], items[1] = ...`, `for items[0] in ...`) counts.\n"
+    "\n"
+    "A mutation after the body rebinds the name is not one of the default: an assignment\n"
+    "(`items = list(items)`), a `for`, `with ... as`, `except ... as` or `import` target, a\n"
+    "walrus, a `def` or `class` of that name, or a `case` capture. Neither is a mutation in\n"
+    "a nested function that has its own `items` (a parameter or a local), nor one inside a\n"
+    "comprehension of its own `items` (`[items.append(1) for items in ...]`).\n"
+    "\n"
+    "pitfall does not follow control flow: a rebinding hides the mutations after it up to the\n"
+    "end of the block it stands in. So a rebinding in one branch of an `if`, `try` or\n"
+    "`match` does not hide a mutation in another branch or after the statement, and a `for`\n"
+    "target counts as rebound only inside the loop body (the loop may not run): when any path\n"
+    "can reach a mutation with the default, the mutation is reported.\n"
     "\n"
     "## Why is this bad?\n"
     "Python evaluates a default value once, when the `def` statement runs, and stores that one\n"
@@ -119,14 +134,18 @@ typedef struct pending_default {
   const char *mutation; /* "`.append`", "item assignment", ... */
 } pending_default;
 
-/* A name bound by an assignment (or a for target, a walrus) in a function's own scope: from
- * `after` on, that function's uses of the name no longer mean the parameter's default, and
- * neither do those of functions nested in it. */
+/* A name bound in a function's (or class body's) own scope: by an assignment, a for, with,
+ * except or import target, a walrus, a def or class statement, a case capture. Between
+ * `after` and `until`, that scope's uses of the name no longer mean the parameter's default,
+ * and neither do those of functions nested in it. `until` is the end of the block the
+ * binding stands in (see binding_limit), so a rebinding in one branch does not hide a
+ * mutation in another, or after the branch. */
 typedef struct binding {
   uint32_t function_start;
   const char *name; /* into the source text */
   uint32_t length;
   uint32_t after; /* byte offset where the binding takes effect */
+  uint32_t until; /* byte offset where it stops being certain */
 } binding;
 
 typedef struct pf001_state {
@@ -193,7 +212,7 @@ static int bound_in(const pf001_state *state, uint32_t function_start, const cha
                     uint32_t at) {
   for (size_t i = 0; i < state->binding_count; i++) {
     const binding *b = &state->bindings[i];
-    if (b->function_start == function_start && b->length == length && at >= b->after &&
+    if (b->function_start == function_start && b->length == length && at >= b->after && at < b->until &&
         memcmp(b->name, name, length) == 0)
       return 1;
   }
@@ -212,9 +231,13 @@ static pending_default *find_pending(pf_context *ctx, pf001_state *state, TSNode
   uint32_t at = ts_node_start_byte(identifier);
   for (uint32_t f = ctx->frame_count; f-- > 0;) {
     const pf_frame *frame = &ctx->frames[f];
-    if (frame->kind == PF_KIND_CLASS_DEFINITION)
-      continue;
     uint32_t start = ts_node_start_byte(frame->node);
+    if (frame->kind == PF_KIND_CLASS_DEFINITION) {
+      /* A class body's own names are seen by the class body only, not by its methods. */
+      if (f == ctx->frame_count - 1u && bound_in(state, start, name, length, at))
+        return NULL;
+      continue;
+    }
     if (bound_in(state, start, name, length, at))
       return NULL;
     for (size_t i = state->count; i-- > 0;) {
@@ -237,14 +260,49 @@ static void mark_mutated(pf_context *ctx, pending_default *entry, TSNode where, 
   entry->mutation = how;
 }
 
-/* Records the names a binding target binds in the innermost function (identifiers, possibly
- * inside tuple/list patterns and starred targets), effective from byte `after` on. Patterns
- * nest, so they are opened with an explicit stack. */
-static void record_bindings(pf_context *ctx, pf001_state *state, TSNode target, uint32_t after) {
+/* Where a binding made by the node being visited stops being certain: the end of the
+ * innermost block around it (a branch of an if, try, match or loop body, or the body of the
+ * function), or of the function itself (a lambda has no block). */
+static uint32_t binding_limit(const pf_context *ctx) {
   const pf_frame *frame = pf_enclosing_frame(ctx);
-  if (!frame || frame->kind == PF_KIND_CLASS_DEFINITION || ts_node_is_null(target))
+  for (uint32_t up = 1; up <= ctx->depth; up++) {
+    TSNode ancestor = pf_ancestor(ctx, up);
+    if (pf_node_kind(ancestor) == PF_KIND_BLOCK)
+      return ts_node_end_byte(ancestor);
+    if (frame && ctx->depth - up <= frame->depth)
+      break;
+  }
+  return frame ? ts_node_end_byte(frame->node) : UINT32_MAX;
+}
+
+static void record_name(pf_context *ctx, pf001_state *state, TSNode identifier, uint32_t after,
+                        uint32_t until) {
+  const pf_frame *frame = pf_enclosing_frame(ctx);
+  if (!frame || ts_node_is_null(identifier) || pf_node_kind(identifier) != PF_KIND_IDENTIFIER)
     return;
-  enum { MAX_TARGETS = 32 };
+  uint32_t length;
+  const char *name = pf_node_text(ctx, identifier, &length);
+  if (!has_default_named(state, name, length))
+    return;
+  pf_grow((void **)&state->bindings, &state->binding_capacity, state->binding_count + 1, sizeof(binding));
+  binding *b = &state->bindings[state->binding_count++];
+  b->function_start = ts_node_start_byte(frame->node);
+  b->name = name;
+  b->length = length;
+  b->after = after;
+  b->until = until;
+}
+
+/* A binding target (an assignment's left side, a for or comprehension target, a with or
+ * except alias): records the names it binds in the innermost scope (identifiers, possibly
+ * inside tuple/list patterns and starred targets), in effect from `after` to `until`, and
+ * marks item assignments inside it (`a[0], a[1] = ...`, `x, *d[1:] = ...`, `for a[0] in`)
+ * as mutations. Patterns nest, so they are opened with an explicit stack. */
+static void visit_target(pf_context *ctx, pf001_state *state, TSNode target, uint32_t after, uint32_t until,
+                         TSNode statement) {
+  if (ts_node_is_null(target))
+    return;
+  enum { MAX_TARGETS = 64 };
   TSNode stack[MAX_TARGETS];
   size_t depth = 0;
   stack[depth++] = target;
@@ -252,19 +310,14 @@ static void record_bindings(pf_context *ctx, pf001_state *state, TSNode target, 
     TSNode node = pf_unparenthesize(stack[--depth]);
     pf_kind kind = pf_node_kind(node);
     if (kind == PF_KIND_IDENTIFIER) {
-      uint32_t length;
-      const char *name = pf_node_text(ctx, node, &length);
-      if (!has_default_named(state, name, length))
-        continue;
-      pf_grow((void **)&state->bindings, &state->binding_capacity, state->binding_count + 1, sizeof(binding));
-      binding *b = &state->bindings[state->binding_count++];
-      b->function_start = ts_node_start_byte(frame->node);
-      b->name = name;
-      b->length = length;
-      b->after = after;
+      record_name(ctx, state, node, after, until);
+    } else if (kind == PF_KIND_SUBSCRIPT) {
+      TSNode base = pf_unparenthesize(pf_child(node, pf_field.VALUE));
+      mark_mutated(ctx, find_pending(ctx, state, base), statement, "item assignment");
     } else if (kind == PF_KIND_PATTERN_LIST || kind == PF_KIND_TUPLE_PATTERN ||
                kind == PF_KIND_LIST_PATTERN || kind == PF_KIND_EXPRESSION_LIST || kind == PF_KIND_TUPLE ||
-               kind == PF_KIND_LIST || kind == PF_KIND_LIST_SPLAT_PATTERN || kind == PF_KIND_LIST_SPLAT) {
+               kind == PF_KIND_LIST || kind == PF_KIND_LIST_SPLAT_PATTERN || kind == PF_KIND_LIST_SPLAT ||
+               strcmp(ts_node_type(node), "as_pattern_target") == 0) {
       uint32_t children = ts_node_named_child_count(node);
       for (uint32_t i = 0; i < children && depth < MAX_TARGETS; i++)
         stack[depth++] = ts_node_named_child(node, i);
@@ -327,7 +380,7 @@ static void visit_assignment(pf_context *ctx, TSNode assignment, pf001_state *st
   /* A plain rebinding: from the end of this statement on, the name is another object. An
    * annotation without a value (`x: list`) binds nothing. */
   if (!ts_node_is_null(pf_child(assignment, pf_field.RIGHT)))
-    record_bindings(ctx, state, left, ts_node_end_byte(assignment));
+    visit_target(ctx, state, left, ts_node_end_byte(assignment), binding_limit(ctx), assignment);
 }
 
 static void visit_delete(pf_context *ctx, TSNode statement, pf001_state *state) {
@@ -368,15 +421,121 @@ static const char *function_display_name(pf_context *ctx, TSNode function) {
   return text;
 }
 
+static int type_is(TSNode node, const char *type) {
+  return !ts_node_is_null(node) && strcmp(ts_node_type(node), type) == 0;
+}
+
+/* `with x as a` and `except E as a`: the target after `as` of an as_pattern. */
+static TSNode as_pattern_alias(TSNode node) {
+  TSNode null_node = {0};
+  return type_is(node, "as_pattern") ? ts_node_child_by_field_name(node, "alias", 5) : null_node;
+}
+
+static void visit_with(pf_context *ctx, TSNode statement, pf001_state *state) {
+  uint32_t until = binding_limit(ctx);
+  uint32_t count = ts_node_named_child_count(statement);
+  for (uint32_t i = 0; i < count; i++) {
+    TSNode clause = ts_node_named_child(statement, i);
+    if (!type_is(clause, "with_clause"))
+      continue;
+    uint32_t items = ts_node_named_child_count(clause);
+    for (uint32_t j = 0; j < items; j++) {
+      TSNode item = ts_node_named_child(clause, j);
+      TSNode alias = as_pattern_alias(pf_child(item, pf_field.VALUE));
+      if (!ts_node_is_null(alias))
+        visit_target(ctx, state, alias, ts_node_end_byte(item), until, statement);
+    }
+  }
+}
+
+/* `except E as a`: `a` is bound in the handler only (Python deletes it at the handler's end). */
+static void visit_except(pf_context *ctx, TSNode clause, pf001_state *state) {
+  uint32_t count = ts_node_named_child_count(clause);
+  for (uint32_t i = 0; i < count; i++) {
+    TSNode alias = as_pattern_alias(ts_node_named_child(clause, i));
+    if (!ts_node_is_null(alias))
+      visit_target(ctx, state, alias, ts_node_end_byte(alias), ts_node_end_byte(clause), clause);
+  }
+}
+
+/* `import a.b` binds `a`, `import c as d` and `from m import c as d` bind `d`, `from m import c`
+ * binds `c`. */
+static void visit_import(pf_context *ctx, TSNode statement, pf001_state *state) {
+  uint32_t after = ts_node_end_byte(statement), until = binding_limit(ctx);
+  uint32_t count = ts_node_child_count(statement);
+  for (uint32_t i = 0; i < count; i++) {
+    const char *field = ts_node_field_name_for_child(statement, i);
+    if (!field || strcmp(field, "name") != 0)
+      continue;
+    TSNode name = ts_node_child(statement, i);
+    if (pf_node_kind(name) == PF_KIND_ALIASED_IMPORT)
+      name = pf_child(name, pf_field.ALIAS);
+    else if (pf_node_kind(name) == PF_KIND_DOTTED_NAME && ts_node_named_child_count(name))
+      name = ts_node_named_child(name, 0);
+    record_name(ctx, state, name, after, until);
+  }
+}
+
+/* The names a case clause's pattern captures (`case [*a]`, `case {"k": a}`, `case C(x=a)`,
+ * `case b as a`, `case a`), bound in the clause's block. The pattern is walked with a cursor. */
+static void visit_case_block(pf_context *ctx, TSNode block, TSNode clause, pf001_state *state) {
+  uint32_t after = ts_node_start_byte(block), until = ts_node_end_byte(clause);
+  uint32_t count = ts_node_named_child_count(clause);
+  for (uint32_t i = 0; i < count; i++) {
+    TSNode pattern = ts_node_named_child(clause, i);
+    if (!type_is(pattern, "case_pattern"))
+      continue;
+    TSTreeCursor cursor = ts_tree_cursor_new(pattern);
+    for (;;) {
+      TSNode node = ts_tree_cursor_current_node(&cursor);
+      TSNode parent = ts_node_parent(node);
+      if (pf_node_kind(node) == PF_KIND_IDENTIFIER &&
+          (type_is(parent, "splat_pattern") ||
+           (type_is(parent, "as_pattern") && ts_node_eq(node, ts_node_named_child(parent, 1)))))
+        record_name(ctx, state, node, after, until);
+      else if (pf_node_kind(node) == PF_KIND_DOTTED_NAME && ts_node_named_child_count(node) == 1 &&
+               (type_is(parent, "case_pattern") || type_is(parent, "keyword_pattern")))
+        record_name(ctx, state, ts_node_named_child(node, 0), after, until);
+      if (ts_tree_cursor_goto_first_child(&cursor))
+        continue;
+      int moved = 0;
+      while (!(moved = ts_tree_cursor_goto_next_sibling(&cursor)))
+        if (!ts_tree_cursor_goto_parent(&cursor) || ts_node_eq(ts_tree_cursor_current_node(&cursor), pattern))
+          break;
+      if (!moved)
+        break;
+    }
+    ts_tree_cursor_delete(&cursor);
+  }
+}
+
+/* A comprehension's targets are bound inside the comprehension only (its own scope). */
+static void visit_comprehension(pf_context *ctx, TSNode comprehension, pf001_state *state) {
+  uint32_t count = ts_node_named_child_count(comprehension);
+  for (uint32_t i = 0; i < count; i++) {
+    TSNode clause = ts_node_named_child(comprehension, i);
+    if (pf_node_kind(clause) == PF_KIND_FOR_IN_CLAUSE)
+      visit_target(ctx, state, pf_child(clause, pf_field.LEFT), ts_node_start_byte(comprehension),
+                   ts_node_end_byte(comprehension), comprehension);
+  }
+}
+
 static void visit(pf_context *ctx, TSNode node, void *opaque) {
   pf001_state *state = opaque;
   switch (pf_node_kind(node)) {
   case PF_KIND_FUNCTION_DEFINITION: {
+    /* `def a` rebinds `a` in the enclosing scope once the statement has run. */
+    if (state->count)
+      record_name(ctx, state, pf_child(node, pf_field.NAME), ts_node_end_byte(node), binding_limit(ctx));
     TSNode parameters = pf_child(node, pf_field.PARAMETERS);
     if (!ts_node_is_null(parameters))
       collect_defaults(ctx, node, parameters, function_display_name(ctx, node), state);
     break;
   }
+  case PF_KIND_CLASS_DEFINITION:
+    if (state->count)
+      record_name(ctx, state, pf_child(node, pf_field.NAME), ts_node_end_byte(node), binding_limit(ctx));
+    break;
   case PF_KIND_LAMBDA: {
     TSNode parameters = pf_child(node, pf_field.PARAMETERS);
     if (!ts_node_is_null(parameters))
@@ -396,11 +555,38 @@ static void visit(pf_context *ctx, TSNode node, void *opaque) {
     visit_delete(ctx, node, state);
     break;
   case PF_KIND_FOR_STATEMENT: {
-    TSNode left = pf_child(node, pf_field.LEFT);
-    if (!ts_node_is_null(left))
-      record_bindings(ctx, state, left, ts_node_end_byte(left));
+    /* The target is bound in the body only for certain: the loop may run zero times. */
+    TSNode left = pf_child(node, pf_field.LEFT), right = pf_child(node, pf_field.RIGHT);
+    TSNode body = pf_child(node, pf_field.BODY);
+    if (state->count && !ts_node_is_null(left))
+      visit_target(ctx, state, left, ts_node_end_byte(ts_node_is_null(right) ? left : right),
+                   ts_node_is_null(body) ? ts_node_end_byte(node) : ts_node_end_byte(body), node);
     break;
   }
+  case PF_KIND_LIST_COMPREHENSION:
+  case PF_KIND_SET_COMPREHENSION:
+  case PF_KIND_DICTIONARY_COMPREHENSION:
+  case PF_KIND_GENERATOR_EXPRESSION:
+    if (state->count)
+      visit_comprehension(ctx, node, state);
+    break;
+  case PF_KIND_WITH_STATEMENT:
+    if (state->count)
+      visit_with(ctx, node, state);
+    break;
+  case PF_KIND_EXCEPT_CLAUSE:
+    if (state->count)
+      visit_except(ctx, node, state);
+    break;
+  case PF_KIND_IMPORT_STATEMENT:
+  case PF_KIND_IMPORT_FROM_STATEMENT:
+    if (state->count)
+      visit_import(ctx, node, state);
+    break;
+  case PF_KIND_BLOCK:
+    if (state->count && type_is(pf_parent(ctx), "case_clause"))
+      visit_case_block(ctx, node, pf_parent(ctx), state);
+    break;
   case PF_KIND_NAMED_EXPRESSION: {
     /* A walrus in a parameter default binds in the enclosing scope, not in this function. */
     TSNode name = pf_child(node, pf_field.NAME);
@@ -409,8 +595,8 @@ static void visit(pf_context *ctx, TSNode node, void *opaque) {
     int in_signature = !ts_node_is_null(parameters) &&
                        ts_node_start_byte(node) >= ts_node_start_byte(parameters) &&
                        ts_node_end_byte(node) <= ts_node_end_byte(parameters);
-    if (!ts_node_is_null(name) && !in_signature)
-      record_bindings(ctx, state, name, ts_node_end_byte(node));
+    if (state->count && !ts_node_is_null(name) && !in_signature)
+      record_name(ctx, state, name, ts_node_end_byte(node), binding_limit(ctx));
     break;
   }
   default:
@@ -464,6 +650,16 @@ static const pf_kind kinds[] = {
     PF_KIND_DELETE_STATEMENT,
     PF_KIND_FOR_STATEMENT,
     PF_KIND_NAMED_EXPRESSION,
+    PF_KIND_CLASS_DEFINITION,
+    PF_KIND_LIST_COMPREHENSION,
+    PF_KIND_SET_COMPREHENSION,
+    PF_KIND_DICTIONARY_COMPREHENSION,
+    PF_KIND_GENERATOR_EXPRESSION,
+    PF_KIND_WITH_STATEMENT,
+    PF_KIND_EXCEPT_CLAUSE,
+    PF_KIND_IMPORT_STATEMENT,
+    PF_KIND_IMPORT_FROM_STATEMENT,
+    PF_KIND_BLOCK,
     PF_KIND_OTHER,
 };
 static const char *const tags[] = {"correctness", "reliability", NULL};

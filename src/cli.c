@@ -37,7 +37,8 @@ static const char check_help[] =
     "                          always or never (default: auto)\n"
     "  --statistics            print how many findings each code had, sorted by code, instead\n"
     "                          of the findings\n"
-    "  --stdin-filename NAME   the file name to show for input read from -\n"
+    "  --stdin-filename NAME   the file name to show for input read from -; with no PATH,\n"
+    "                          standard input is read\n"
     "  --exit-zero             exit 0 even when there are findings (errors still exit 2)\n"
     "  --add-noqa              add `# noqa: CODE` to every line with a finding, so that only\n"
     "                          new findings are reported from then on; a file is rewritten\n"
@@ -262,8 +263,10 @@ int pf_cli_parse(pf_cli *cli, int argc, char **argv) {
     cli->command = PF_COMMAND_CHECK;
     if (parse_check(cli, argc, argv, 2) != 0)
       return -1;
+    /* No path: the current directory, or standard input when it is given a name (as ruff
+     * does: editors pipe the buffer with --stdin-filename and no path). */
     if (cli->command == PF_COMMAND_CHECK && cli->path_count == 0)
-      cli->paths[cli->path_count++] = ".";
+      cli->paths[cli->path_count++] = cli->stdin_filename ? "-" : ".";
     for (size_t i = 0; cli->command == PF_COMMAND_CHECK && cli->add_noqa && i < cli->path_count; i++) {
       if (strcmp(cli->paths[i], "-") == 0) {
         snprintf(cli->error, sizeof(cli->error),

@@ -13,10 +13,13 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+
+#include "arena.h"
 
 /* Deeper than this, a walk reports an error instead of recursing. */
 #define PF_DISCOVER_MAX_DEPTH 4096
@@ -68,6 +71,10 @@ typedef struct walker {
   pf_discover_exclude_fn is_excluded; /* NULL: the default excluded names */
   void *exclude_user;
   const char *root; /* the command-line path being walked */
+  /* The regular files emitted so far, by device and inode (open addressing, capacity a
+   * power of two): the same file reached under two names is linted once. */
+  struct file_identity *seen;
+  size_t seen_count, seen_capacity;
 } walker;
 
 typedef struct name_list {
@@ -138,9 +145,49 @@ static char *copy_string(const char *s) {
 }
 
 /* Takes ownership of `path`; reports (against `path_for_error`) when it cannot be stored. */
-static void emit_owned(walker *w, char *path, const char *path_for_error) {
+typedef struct file_identity {
+  dev_t device;
+  ino_t inode;
+  int used;
+} file_identity;
+
+static size_t identity_slot(const file_identity *table, size_t capacity, dev_t device, ino_t inode) {
+  size_t slot = (size_t)(((uint64_t)inode * 0x9E3779B97F4A7C15ull) ^ (uint64_t)device) & (capacity - 1);
+  while (table[slot].used && !(table[slot].device == device && table[slot].inode == inode))
+    slot = (slot + 1) & (capacity - 1);
+  return slot;
+}
+
+/* Records a regular file's identity; returns 1 when it was already recorded. */
+static int seen_before(walker *w, const struct stat *st) {
+  if (2 * (w->seen_count + 1) > w->seen_capacity) {
+    size_t capacity = w->seen_capacity ? 2 * w->seen_capacity : 256;
+    file_identity *table = pf_xcalloc(capacity, sizeof(file_identity));
+    for (size_t i = 0; i < w->seen_capacity; i++)
+      if (w->seen[i].used)
+        table[identity_slot(table, capacity, w->seen[i].device, w->seen[i].inode)] = w->seen[i];
+    free(w->seen);
+    w->seen = table;
+    w->seen_capacity = capacity;
+  }
+  size_t slot = identity_slot(w->seen, w->seen_capacity, st->st_dev, st->st_ino);
+  if (w->seen[slot].used)
+    return 1;
+  w->seen[slot] = (file_identity){st->st_dev, st->st_ino, 1};
+  w->seen_count++;
+  return 0;
+}
+
+/* Adds `path` (owned) to the list. `st`, when given, is the path's stat: a regular file
+ * already emitted under another name (`a.py ./a.py`, `. ../here`, a symlink) is dropped, so the
+ * first name given for it is the one linted and shown. */
+static void emit_owned(walker *w, char *path, const char *path_for_error, const struct stat *st) {
   if (!path) {
     report(w, path_for_error, strerror(ENOMEM));
+    return;
+  }
+  if (st && S_ISREG(st->st_mode) && seen_before(w, st)) {
+    free(path);
     return;
   }
   if (push_owned(&w->out->paths, &w->out->count, &w->out->capacity, path) != 0)
@@ -276,7 +323,7 @@ static void walk_dir(walker *w, const char *path, const char *prefix, size_t dep
       }
       free(child);
     } else if (S_ISREG(st.st_mode) && is_python_name(name)) {
-      emit_owned(w, child, path);
+      emit_owned(w, child, path, &st);
     } else {
       free(child);
     }
@@ -289,7 +336,7 @@ static void discover_one(walker *w, const char *path) {
   if (w->is_excluded && w->is_excluded(w->exclude_user, path, path, 1))
     return;
   if (strcmp(path, "-") == 0) {
-    emit_owned(w, copy_string(path), path);
+    emit_owned(w, copy_string(path), path, NULL);
     return;
   }
   struct stat st;
@@ -303,7 +350,7 @@ static void discover_one(walker *w, const char *path) {
   } else if (S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode) || S_ISCHR(st.st_mode)) {
     /* Named explicitly: taken whatever its name. Pipes and character devices too, so that
      * process substitution (<(...)) and /dev/stdin work; the loader reports read errors. */
-    emit_owned(w, copy_string(path), path);
+    emit_owned(w, copy_string(path), path, &st);
   } else {
     report(w, path, "not a regular file or directory");
   }
@@ -335,14 +382,23 @@ size_t pf_discover(const char *const *paths, size_t count, pf_file_list *out, pf
 
 size_t pf_discover_with(const char *const *paths, size_t count, pf_file_list *out,
                         const pf_discover_options *options) {
-  walker w = {out, options->on_error, options->error_user, 0, options->is_excluded, options->exclude_user,
-              NULL};
+  walker w = {out,
+              options->on_error,
+              options->error_user,
+              0,
+              options->is_excluded,
+              options->exclude_user,
+              NULL,
+              NULL,
+              0,
+              0};
   if (!out)
     return 0;
   for (size_t i = 0; paths && i < count; i++) {
     if (paths[i])
       discover_one(&w, paths[i]);
   }
+  free(w.seen);
   sort_unique(out);
   return w.errors;
 }

@@ -9,7 +9,9 @@
  * Rules: a path named explicitly is always taken, even when its name is excluded or its
  * extension is not .py; excludes apply only to what a directory walk finds. "-" means stdin.
  * The result is sorted by path (byte order) and free of duplicates, so output never depends
- * on directory order.
+ * on directory order. A regular file reached under several names (`a.py ./a.py`, `. ../here`,
+ * a symlink) is listed once, under the first name met: arguments in order, each directory's
+ * entries in name order.
  */
 #ifndef PITFALL_DISCOVER_H
 #define PITFALL_DISCOVER_H

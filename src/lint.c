@@ -30,7 +30,8 @@ typedef struct dispatch_list {
 } dispatch_list;
 
 struct pf_linter {
-  TSParser *parser;
+  TSParser *parser; /* replaced by a new one before each parse but the first (fresh_parser) */
+  int parsed_once;
   pf_arena arena;
   TSNode *nodes;
   TSFieldId *fields;
@@ -44,13 +45,31 @@ struct pf_linter {
   int gave_up;        /* the last pf_lint_source ran out of its parse budget (parse_budget.h) */
 };
 
-pf_linter *pf_linter_new(void) {
-  pf_linter *linter = pf_xcalloc(1, sizeof(pf_linter));
-  linter->parser = ts_parser_new();
-  if (!linter->parser || !ts_parser_set_language(linter->parser, pf_language)) {
+static TSParser *new_python_parser(void) {
+  TSParser *parser = ts_parser_new();
+  if (!parser || !ts_parser_set_language(parser, pf_language)) {
     fputs("pitfall: error: cannot load the tree-sitter-python grammar\n", stderr);
     exit(2);
   }
+  return parser;
+}
+
+/* A parser that no earlier file has touched. A parser's state outlives ts_parser_reset:
+ * tree-sitter-python's external scanner keeps whether it is inside an f-string across
+ * parses (its deserialize of an empty state leaves that flag alone), so a file after one
+ * that ended inside a broken f-string was parsed differently from the same file alone, and
+ * findings depended on the thread count and the order of files. A new parser costs a few
+ * allocations, against a parse that costs far more (README: Architecture). */
+static TSParser *fresh_parser(pf_linter *linter) {
+  if (linter->parser)
+    ts_parser_delete(linter->parser);
+  linter->parser = new_python_parser();
+  return linter->parser;
+}
+
+pf_linter *pf_linter_new(void) {
+  pf_linter *linter = pf_xcalloc(1, sizeof(pf_linter));
+  linter->parser = new_python_parser(); /* fails early when the grammar cannot be loaded */
   for (size_t index = 0; index < pf_rule_count && index < PF_MAX_RULES; index++) {
     const pf_rule *rule = pf_rules[index];
     for (const pf_kind *kind = rule->kinds; kind && *kind != PF_KIND_OTHER; kind++) {
@@ -67,7 +86,8 @@ void pf_linter_set_capture(pf_linter *linter, unsigned capture) { linter->captur
 void pf_linter_free(pf_linter *linter) {
   if (!linter)
     return;
-  ts_parser_delete(linter->parser);
+  if (linter->parser)
+    ts_parser_delete(linter->parser);
   pf_arena_free(&linter->arena);
   free(linter->nodes);
   free(linter->fields);
@@ -312,20 +332,34 @@ static int ends_with(const char *text, const char *suffix) {
 }
 
 /* CPython's tokenizer refuses more than 200 nested brackets ("too many nested
- * parentheses"). Far deeper nesting also breaks the tree-sitter runtime's error recovery
- * (an ERROR node with more than 65,535 children is freed twice by libtree-sitter 0.20.7),
- * so past PARSE_NESTING_LIMIT the file is reported and not parsed at all. */
-enum { PYTHON_NESTING_LIMIT = 200, PARSE_NESTING_LIMIT = 20000 };
+ * parentheses"); pitfall reports that and still parses and checks the file. The tree-sitter
+ * runtime handles any depth of well-formed brackets (its parse, balance and delete keep their
+ * own stacks), but not error recovery with many brackets open: it wraps all of them into one
+ * ERROR node, and an ERROR node with more than 65,535 children corrupts the heap of
+ * libtree-sitter 0.20.7 (measured: 66,000 brackets left open, or closed by the wrong kind,
+ * crash it; 65,000 do not). So a file is not parsed when more than UNSAFE_OPEN_BRACKETS are
+ * open where its brackets go wrong: at a closing bracket of another kind or with none open,
+ * or at the end of the file. The crash supervisor (supervisor.h) covers what this
+ * approximation of the tokenizer misses. */
+enum { PYTHON_NESTING_LIMIT = 200, UNSAFE_OPEN_BRACKETS = 20000 };
 
-/* The deepest bracket nesting in the text, skipping comments and string literals (an
- * approximation of Python's tokenizer that is exact for every valid program). Sets
- * *too_deep_at to the bracket that first exceeds PYTHON_NESTING_LIMIT. */
-static uint32_t max_bracket_depth(const pf_source *source, uint32_t *too_deep_at) {
+typedef struct bracket_scan {
+  uint32_t deepest;          /* the deepest nesting */
+  uint32_t too_deep_at;      /* the bracket that first exceeds PYTHON_NESTING_LIMIT */
+  uint32_t open_where_wrong; /* the most brackets open where the brackets go wrong */
+} bracket_scan;
+
+/* Scans the brackets of the text, skipping comments and string literals (an approximation of
+ * Python's tokenizer that is exact for every valid program). */
+static bracket_scan scan_brackets(const pf_source *source) {
   /* The bytes the scan acts on; it skips runs of the others in a tight loop. */
   static const unsigned char acts_on[256] = {
       ['#'] = 1, ['"'] = 1, ['\''] = 1, ['('] = 1, ['['] = 1, ['{'] = 1, [')'] = 1, [']'] = 1, ['}'] = 1};
   const char *text = source->text;
-  uint32_t length = source->length, depth = 0, deepest = 0;
+  uint32_t length = source->length, depth = 0;
+  bracket_scan scan = {0};
+  char *open = NULL; /* the closing bracket each open one wants, innermost last */
+  size_t open_capacity = 0;
   for (uint32_t i = 0; i < length; i++) {
     while (i < length && !acts_on[(unsigned char)text[i]])
       i++;
@@ -338,16 +372,25 @@ static uint32_t max_bracket_depth(const pf_source *source, uint32_t *too_deep_at
     } else if (c == '"' || c == '\'') {
       i = pf_skip_string_literal(text, length, i);
     } else if (c == '(' || c == '[' || c == '{') {
-      if (++depth > deepest) {
-        deepest = depth;
+      if (depth >= open_capacity)
+        pf_grow((void **)&open, &open_capacity, (size_t)depth + 1, 1);
+      open[depth] = c == '(' ? ')' : c == '[' ? ']' : '}';
+      if (++depth > scan.deepest) {
+        scan.deepest = depth;
         if (depth == PYTHON_NESTING_LIMIT + 1)
-          *too_deep_at = i;
+          scan.too_deep_at = i;
       }
-    } else if ((c == ')' || c == ']' || c == '}') && depth) {
-      depth--;
+    } else {
+      if ((!depth || open[depth - 1] != c) && depth > scan.open_where_wrong)
+        scan.open_where_wrong = depth;
+      if (depth)
+        depth--;
     }
   }
-  return deepest;
+  if (depth > scan.open_where_wrong)
+    scan.open_where_wrong = depth;
+  free(open);
+  return scan;
 }
 
 /* What every file's findings go through last, whether or not it could be parsed: positions,
@@ -370,10 +413,10 @@ static int is_python_blank(char byte) {
 void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source, const pf_settings *settings,
                     pf_diagnostic_list *out) {
   linter->gave_up = 0;
-  uint32_t too_deep_at = 0;
-  uint32_t nesting = max_bracket_depth(source, &too_deep_at);
+  bracket_scan brackets = scan_brackets(source);
+  int skip_parse = brackets.open_where_wrong > UNSAFE_OPEN_BRACKETS;
   size_t syntax_rule = 0;
-  if (nesting > PYTHON_NESTING_LIMIT && pf_rule_find("PF000", &syntax_rule) &&
+  if (brackets.deepest > PYTHON_NESTING_LIMIT && pf_rule_find("PF000", &syntax_rule) &&
       settings->enabled[syntax_rule]) {
     pf_context report = {0};
     report.source = source;
@@ -381,21 +424,24 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
     report.diagnostics = out;
     report.rule = pf_rules[syntax_rule];
     report.rule_index = syntax_rule;
-    pf_emit_range(&report, too_deep_at, too_deep_at + 1, 0,
-                  "Syntax error: too many nested parentheses (%u levels; Python allows %d)%s", nesting,
-                  PYTHON_NESTING_LIMIT,
-                  nesting > PARSE_NESTING_LIMIT ? "; the file was not checked further" : "");
+    pf_emit_range(&report, brackets.too_deep_at, brackets.too_deep_at + 1, 0,
+                  "Syntax error: too many nested parentheses (%u levels; Python allows %d)%s",
+                  brackets.deepest, PYTHON_NESTING_LIMIT,
+                  skip_parse
+                      ? "; with that many brackets unclosed or mismatched, the file was not checked further"
+                      : "");
   }
   TSNode no_tree = {0};
-  if (nesting > PARSE_NESTING_LIMIT) {
+  if (skip_parse) {
     finish_file(linter, source, settings, no_tree, out);
     return;
   }
-  uint64_t budget = pf_parse_budget_apply(linter->parser, source->length);
-  TSTree *tree = ts_parser_parse_string(linter->parser, NULL, source->text, source->length);
+  TSParser *parser = linter->parsed_once ? fresh_parser(linter) : linter->parser;
+  linter->parsed_once = 1;
+  uint64_t budget = pf_parse_budget_apply(parser, source->length);
+  TSTree *tree = ts_parser_parse_string(parser, NULL, source->text, source->length);
   if (!tree) {
     /* Out of budget (parse_budget.h): the file is reported, not checked. */
-    ts_parser_reset(linter->parser);
     linter->gave_up = 1;
     pf_context report = {0};
     report.source = source;

@@ -1,7 +1,8 @@
 """clitest.py: the small harness the tests/cli/test_*.py scripts share.
 
 Each script calls check(name, condition, detail) for every assertion and ends with
-finish(), which prints 'N passed, N failed' and exits non-zero on any failure.
+finish(), which prints 'N passed, N failed' and exits non-zero on any failure. run() also
+fails the script when the binary's standard error holds a sanitizer report.
 """
 import os
 import shutil
@@ -15,12 +16,39 @@ _passed = 0
 _failed = 0
 
 
+# What AddressSanitizer, UndefinedBehaviorSanitizer and LeakSanitizer print when they find
+# something. The crash supervisor turns a crashing child into a PF000 finding and a normal exit
+# status, so a sanitizer report must be caught here, in every run's standard error.
+SANITIZER_REPORTS = (b"ERROR: AddressSanitizer", b"runtime error:", b"ERROR: LeakSanitizer")
+# Scripts that crash the runtime on purpose: test_crash.py feeds libtree-sitter the input it
+# frees twice, which AddressSanitizer reports (PITFALL_DEBUG_CRASH_ON only calls abort(),
+# which it does not).
+DELIBERATE_CRASH_SCRIPTS = {"test_crash.py"}
+
+
+def sanitizer_report_in(stderr):
+    """Where a sanitizer report starts in `stderr` (bytes), or -1."""
+    places = [stderr.find(marker) for marker in SANITIZER_REPORTS if stderr and marker in stderr]
+    return min(places) if places else -1
+
+
+def check_no_sanitizer_report(what, stderr):
+    """Fails the test when `stderr` (bytes) holds a sanitizer report."""
+    if os.path.basename(sys.argv[0]) in DELIBERATE_CRASH_SCRIPTS:
+        return
+    at = sanitizer_report_in(stderr)
+    if at >= 0:
+        check(f"no sanitizer report: {what}", False, stderr[max(0, at - 200):at + 1500].decode(errors="replace"))
+
+
 def run(*arguments, cwd=None, stdin=None, env=None, binary=None, prefix=()):
     full_env = dict(os.environ)
     if env:
         full_env.update(env)
-    return subprocess.run([*prefix, binary or BINARY, *arguments], cwd=cwd, input=stdin, capture_output=True,
-                          env=full_env, timeout=300)
+    result = subprocess.run([*prefix, binary or BINARY, *arguments], cwd=cwd, input=stdin, capture_output=True,
+                            env=full_env, timeout=300)
+    check_no_sanitizer_report(" ".join(str(argument) for argument in arguments), result.stderr)
+    return result
 
 
 def check(name, condition, detail=""):

@@ -6,7 +6,8 @@ import os
 import stat
 import subprocess
 
-from clitest import BINARY, check, finish, remove_tree, run, temporary_tree
+from clitest import (BINARY, check, check_no_sanitizer_report, finish, remove_tree, run, sanitizer_report_in,
+                     temporary_tree)
 
 BAD = "def f(x=[]):\n    return x\n"
 GOOD = "def f(x=None):\n    return x\n"
@@ -68,6 +69,28 @@ check("--stdin-filename names stdin", result.stdout.startswith(b"src/app.py:1:9:
 result = run("check", "--output-format=json", "--stdin-filename=app.py", "-", stdin=BAD.encode(), cwd=root)
 findings = json.loads(result.stdout)
 check("stdin json filename", findings and findings[0]["filename"].endswith("app.py"), findings)
+# --stdin-filename without a path reads stdin (as ruff does), not the current directory.
+result = run("check", "--stdin-filename", "piped.py", stdin=BAD.encode(), cwd=root)
+check("--stdin-filename alone reads stdin",
+      result.returncode == 1 and result.stdout.decode().splitlines() == [
+          line for line in result.stdout.decode().splitlines() if line.startswith("piped.py:1:9: PF001")]
+      and result.stdout, result.stdout)
+check("--stdin-filename alone: one file checked", b"(1 file checked)" in result.stderr, result.stderr)
+
+# The same file named twice is linted once, under the first name given.
+same = temporary_tree({"here/a.py": BAD})
+result = run("check", "--no-cache", "a.py", "./a.py", cwd=os.path.join(same, "here"))
+check("a.py ./a.py: linted once", result.stdout.decode().splitlines() == [
+    line for line in result.stdout.decode().splitlines() if line.startswith("a.py:1:9: PF001")]
+    and len(result.stdout.splitlines()) == 1 and b"(1 file checked)" in result.stderr, (result.stdout, result.stderr))
+result = run("check", "--no-cache", ".", "../here", cwd=os.path.join(same, "here"))
+check(". ../here: linted once", len(result.stdout.splitlines()) == 1 and result.stdout.startswith(b"a.py:1:9: PF001")
+      and b"(1 file checked)" in result.stderr, (result.stdout, result.stderr))
+os.symlink("a.py", os.path.join(same, "here", "link.py"))
+result = run("check", "--no-cache", "link.py", "a.py", cwd=os.path.join(same, "here"))
+check("a symlink and its target: linted once, under the first name",
+      len(result.stdout.splitlines()) == 1 and result.stdout.startswith(b"link.py:1:9: PF001"), result.stdout)
+remove_tree(same)
 
 # An unreadable file among good ones: reported with its path, exit 2, other findings kept.
 # Root can read anything, so when running as root the binary runs as `nobody` here.
@@ -106,9 +129,18 @@ if os.path.exists("/dev/full"):
     with open("/dev/full", "w") as full:
         result = subprocess.run([BINARY, "check", "--no-cache", "bad.py"], cwd=root, stdout=full,
                                 stderr=subprocess.PIPE, timeout=60)
+    check_no_sanitizer_report("check bad.py > /dev/full", result.stderr)
     check("write error on stdout exits 2", result.returncode == 2, (result.returncode, result.stderr))
     check("write error named", b"cannot write the report" in result.stderr, result.stderr)
     remove_tree(root)
+
+# The harness fails any run whose standard error holds a sanitizer report (the crash
+# supervisor would otherwise turn an AddressSanitizer abort into an ordinary PF000 finding).
+check("sanitizer reports recognised",
+      sanitizer_report_in(b"x\n==12==ERROR: AddressSanitizer: heap-use-after-free on address") > 0 and
+      sanitizer_report_in(b"src/lint.c:10:5: runtime error: signed integer overflow") > 0 and
+      sanitizer_report_in(b"==3==ERROR: LeakSanitizer: detected memory leaks") > 0 and
+      sanitizer_report_in(b"Found 1 problem in 1 file (1 file checked).\n") == -1)
 
 # Help, version, rules.
 result = run("--help")

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """No crash on any input: deep nesting, broken syntax, encodings, binary junk."""
 import json
+import os
 
-from clitest import check, finish, remove_tree, run, temporary_tree
+from clitest import SOURCE_DIR, check, finish, remove_tree, run, temporary_tree
 
 DEPTH = 500_000
 root = temporary_tree({
@@ -29,10 +30,49 @@ def positions(name):
     return sorted((f["location"]["row"], f["location"]["column"], f["code"]) for f in json.loads(result.stdout))
 
 
-# CPython refuses more than 200 nested brackets; so does pitfall, once, at the 201st.
-check("deep parentheses: one PF000 at the 201st bracket", positions("deep_parens.py") == [(1, 205, "PF000")],
-      positions("deep_parens.py"))
-check("deep lists: one PF000", positions("deep_lists.py") == [(1, 205, "PF000")], positions("deep_lists.py"))
+# CPython refuses more than 200 nested brackets; so does pitfall, once, at the 201st, and still
+# parses, walks and checks the file: the findings before and after a deep expression are there.
+MUTATED = "def f(a=[]):\n    a.append(1)\n"
+AFTER = "\ndef g(b={}): pass\n"
+deep = temporary_tree({
+    "parens.py": MUTATED + "x = " + "(" * DEPTH + "1" + ")" * DEPTH + AFTER,
+    "lists.py": MUTATED + "x = " + "[" * 100_000 + "]" * 100_000 + AFTER,
+    "calls.py": MUTATED + "x = " + "f(" * 100_000 + ")" * 100_000 + AFTER,
+    "unary.py": MUTATED + "x = " + "-" * DEPTH + "1" + AFTER,
+    "binary.py": MUTATED + "x = 1" + " + 1" * DEPTH + AFTER,
+    "error_inside.py": MUTATED + "x = " + "(" * DEPTH + "1 2" + ")" * DEPTH + AFTER,
+    "unclosed.py": MUTATED + "x = " + "[" * 100_000 + AFTER,
+    "mismatched.py": MUTATED + "x = " + "(" * 100_000 + "]" * 100_000 + AFTER,
+})
+# No parse budget: these parses take seconds, and a test must not depend on the machine's speed.
+NO_BUDGET = {"PITFALL_PARSE_BUDGET_MS": "0"}
+
+
+def deep_findings(name):
+    result = run("check", "--no-cache", "--output-format", "json", name, cwd=deep, env=NO_BUDGET)
+    findings = json.loads(result.stdout or b"[]")
+    return result.returncode, sorted((f["location"]["row"], f["location"]["column"], f["code"]) for f in findings), \
+        [f["message"] for f in findings if f["code"] == "PF000"]
+
+
+AROUND = [(1, 9, "PF001"), (4, 9, "PF001")]
+for name, too_deep_column in (("parens.py", 205), ("lists.py", 205), ("calls.py", 406)):
+    status, found, _ = deep_findings(name)
+    check(f"deep {name}: PF000 at the 201st bracket, the rules run around it",
+          status == 1 and found == sorted(AROUND + [(3, too_deep_column, "PF000")]), (status, found))
+for name in ("unary.py", "binary.py"):
+    status, found, _ = deep_findings(name)
+    check(f"deep {name}: no crash, the rules run around it", status == 1 and found == AROUND, (status, found))
+status, found, _ = deep_findings("error_inside.py")
+check("an error inside 500,000 parentheses is reported where it is",
+      found == sorted(AROUND + [(3, 205, "PF000"), (3, 5 + DEPTH + 2, "PF000")]), found)
+# Error recovery with that many brackets open would corrupt the runtime's heap: such a file is
+# reported once and not parsed.
+for name in ("unclosed.py", "mismatched.py"):
+    status, found, messages = deep_findings(name)
+    check(f"{name}: one PF000, not parsed", found == [(3, 205, "PF000")] and "not checked further" in messages[0],
+          (found, messages))
+remove_tree(deep)
 root_ok = temporary_tree({"nested_ok.py": "x = " + "(" * 200 + "1" + ")" * 200 + "\ny = '(((' # ((((\n"})
 check("200 levels are fine", run("check", "nested_ok.py", cwd=root_ok).returncode == 0)
 remove_tree(root_ok)
@@ -53,4 +93,16 @@ check("20,000 findings on one line", len(columns) == 20000 and columns[0] == 15 
 remove_tree(many)
 check("empty file clean", run("check", "empty.py", cwd=root).returncode == 0)
 remove_tree(root)
+
+# A file's findings do not depend on what the same thread parsed before it: prev.py ends inside
+# a broken f-string, which tree-sitter-python's scanner used to carry into the next parse.
+state = os.path.join(SOURCE_DIR, "tests", "cli", "parser_state")
+alone = run("check", "--no-cache", "-j1", "victim.py", cwd=state).stdout.decode().splitlines()
+after = run("check", "--no-cache", "-j1", "prev.py", "victim.py", cwd=state).stdout.decode().splitlines()
+before = run("check", "--no-cache", "-j1", "victim.py", "prev.py", cwd=state).stdout.decode().splitlines()
+victim_after = [line for line in after if line.startswith("victim.py:")]
+check("parser state: victim.py alone has findings", len(alone) == 6, alone)
+check("parser state: victim.py after prev.py on one thread, same findings", victim_after == alone,
+      (alone, victim_after))
+check("parser state: the order of the files does not matter", after == before, (after, before))
 finish()
