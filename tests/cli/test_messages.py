@@ -4,8 +4,9 @@ forward-slash spellings offered (or why not), the note on raw strings and traili
 backslashes; the call that loses a default (through the class for __init__, through the
 assigned name for a lambda) and the keyword-only signature."""
 import json
+import os
 
-from clitest import check, finish, remove_tree, run, temporary_tree
+from clitest import SOURCE_DIR, check, finish, remove_tree, run, temporary_tree
 
 SOURCE = r'''a = "C:\new\table.txt"
 b = "C:\temp\\"
@@ -95,4 +96,17 @@ for output_format in ("json", "json-lines", "sarif", "github"):
         valid = False
     check(f"{output_format} output of a long character name is valid UTF-8", valid, result.stdout[-200:])
 remove_tree(tree)
+
+# PF000 names an async statement missing its colon by both keywords.
+ASYNC_HEADERS = {
+    "async_def.py": (2, 21, "async def"),
+    "async_for.py": (3, 28, "async for"),
+    "async_with.py": (3, 20, "async with"),
+}
+fixtures = os.path.join(SOURCE_DIR, "fixtures", "pf000")
+for name, (row, column, header) in ASYNC_HEADERS.items():
+    result = run("check", "--isolated", "--output-format", "json", name, cwd=fixtures)
+    found = [(f["location"]["row"], f["location"]["column"], f["message"]) for f in json.loads(result.stdout)]
+    want = [(row, column, f"Syntax error: expected `:` at the end of the `{header}` header")]
+    check(f"PF000 message for {name}", found == want, found)
 finish()
