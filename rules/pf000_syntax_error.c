@@ -71,6 +71,13 @@ static const char *const compound_keywords[] = {"def",  "class", "if",     "elif
 
 static int is_blank_byte(char byte) { return byte == ' ' || byte == '\t' || byte == '\f'; }
 
+/* Whether a byte may continue a name (ASCII letters, digits, `_`, or any byte of a non-ASCII
+ * code point). */
+static int is_identifier_byte(char byte) {
+  unsigned char c = (unsigned char)byte;
+  return c == '_' || (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z') || c >= 0x80;
+}
+
 /* Where a compound statement's header that lacks its `:` should have it: the header runs from
  * `start` to the first line break outside brackets (a backslash continues it); returns 1 and
  * sets *at to just after its last token when no `:` stands in it outside brackets. Returns 0
@@ -150,7 +157,25 @@ static int report_missing_colon(pf_context *ctx, TSNode error) {
   }
   while (at > 0 && is_blank_byte(ctx->source->text[at - 1]))
     at--;
-  pf_emit_range(ctx, at, at, 0, "Syntax error: expected `:` at the end of the `%s` header", type);
+  /* `async` names its statement with the keyword after it: `async def`, `async for`, `async with`. */
+  const char *qualifier = "";
+  if (strcmp(type, "async") == 0) {
+    const char *text = ctx->source->text;
+    uint32_t word = ts_node_end_byte(keyword), end = ctx->source->length;
+    while (word < end && is_blank_byte(text[word]))
+      word++;
+    static const char *const async_keywords[] = {"def", "for", "with"};
+    for (size_t i = 0; i < sizeof(async_keywords) / sizeof(async_keywords[0]); i++) {
+      size_t length = strlen(async_keywords[i]);
+      if (word + length <= end && memcmp(text + word, async_keywords[i], length) == 0 &&
+          (word + length == end || !is_identifier_byte(text[word + length]))) {
+        qualifier = async_keywords[i];
+        break;
+      }
+    }
+  }
+  pf_emit_range(ctx, at, at, 0, "Syntax error: expected `:` at the end of the `%s%s%s` header", type,
+                qualifier[0] ? " " : "", qualifier);
   return 1;
 }
 

@@ -240,10 +240,11 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
       report.omitted++;
       continue;
     }
-    char description[160], entry[256];
+    char description[160], quoted[PF_QUOTE_LIMIT + 4], entry[256];
     pf_escape_describe(text, &piece.escape, bytes, description, sizeof(description));
-    int written = snprintf(entry, sizeof(entry), "%s`%.*s` is %s", report.listed ? ", " : "",
-                           (int)piece.escape.length, text + piece.escape.offset, description);
+    pf_quote_prefix(text + piece.escape.offset, piece.escape.length, PF_QUOTE_LIMIT, quoted, sizeof(quoted));
+    int written =
+        snprintf(entry, sizeof(entry), "%s`%s` is %s", report.listed ? ", " : "", quoted, description);
     if (written > 0)
       append(&report, entry, (size_t)written < sizeof(entry) ? (size_t)written : sizeof(entry) - 1);
     listed[report.listed++] = piece.escape;

@@ -76,9 +76,10 @@ static void report(pf_context *ctx, uint32_t start, const char *text, const pf_e
   const char *source = text + escape->offset;
   uint32_t from = start + escape->offset, to = from + escape->length;
   if (escape->validity == PF_ESCAPE_MALFORMED) {
-    char description[160];
+    char description[160], quoted[PF_QUOTE_LIMIT + 4];
     pf_escape_describe(text, escape, bytes, description, sizeof(description));
-    pf_emit_range(ctx, from, to, PF_SEVERITY_ERROR, "Malformed escape sequence `%.*s`: %s", length, source,
+    pf_quote_prefix(source, escape->length, PF_QUOTE_LIMIT, quoted, sizeof(quoted));
+    pf_emit_range(ctx, from, to, PF_SEVERITY_ERROR, "Malformed escape sequence `%s`: %s", quoted,
                   description);
   } else if (escape->kind == PF_ESCAPE_OCTAL) {
     if (bytes)

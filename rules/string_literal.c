@@ -383,6 +383,25 @@ static int encode_utf8(int32_t value, char *out) {
   return 1;
 }
 
+size_t pf_quote_prefix(const char *text, size_t length, size_t limit, char *out, size_t out_size) {
+  static const char ellipsis[] = "\xE2\x80\xA6";
+  size_t keep = length;
+  if (length > limit || length >= out_size) {
+    size_t room = out_size > sizeof(ellipsis) ? out_size - sizeof(ellipsis) : 0;
+    keep = limit < room ? limit : room;
+    while (keep > 0 && ((unsigned char)text[keep] & 0xC0) == 0x80) /* not inside a code point */
+      keep--;
+  }
+  memcpy(out, text, keep);
+  if (keep < length && out_size > sizeof(ellipsis)) {
+    memcpy(out + keep, ellipsis, sizeof(ellipsis) - 1);
+    out[keep + sizeof(ellipsis) - 1] = '\0';
+    return keep + sizeof(ellipsis) - 1;
+  }
+  out[keep] = '\0';
+  return keep;
+}
+
 void pf_escape_describe(const char *text, const pf_escape *escape, int bytes, char *out, size_t out_size) {
   const char *source = text + escape->offset;
   out[0] = '\0';
@@ -399,10 +418,11 @@ void pf_escape_describe(const char *text, const pf_escape *escape, int bytes, ch
         need = source[1] == 'u' ? "`\\u` needs four hex digits" : "`\\U` needs eight hex digits";
       break;
     case PF_ESCAPE_NAMED:
-      if (escape->length > 4)
-        snprintf(out, out_size, "a SyntaxError (`%.*s` is not a valid character name)",
-                 (int)(escape->length - 4), source + 3);
-      else
+      if (escape->length > 4) {
+        char name[PF_QUOTE_LIMIT + 4];
+        pf_quote_prefix(source + 3, escape->length - 4, PF_QUOTE_LIMIT, name, sizeof(name));
+        snprintf(out, out_size, "a SyntaxError (`%s` is not a valid character name)", name);
+      } else
         snprintf(out, out_size, "a SyntaxError (`\\N` needs a character name in braces)");
       return;
     default:

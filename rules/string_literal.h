@@ -120,6 +120,15 @@ int pf_string_scanner_next(pf_string_scanner *scanner, pf_string_piece *piece);
  * continuation or \\ \' \". */
 int pf_escape_changes_value(const pf_escape *escape);
 
+/* Copies text[0..length) into `out` (out_size > 0, always NUL-terminated), but when it is
+ * longer than `limit` bytes only its first code points up to `limit` bytes followed by "…":
+ * the cut falls on a code point boundary, so a quoted name never ends inside a character.
+ * Returns the bytes written. */
+size_t pf_quote_prefix(const char *text, size_t length, size_t limit, char *out, size_t out_size);
+
+/* The most bytes of an escape or character name that messages quote before cutting it. */
+enum { PF_QUOTE_LIMIT = 48 };
+
 /* Writes a short English description of what the escape turns into ("a newline", "a tab",
  * "`A`", "U+00E9 `é`", "the byte 0xff", "the character named BULLET") or, for an unrecognised
  * or malformed escape, what goes wrong. Always NUL-terminates `out` (out_size > 0). */

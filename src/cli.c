@@ -240,6 +240,75 @@ static int parse_check(pf_cli *cli, int argc, char **argv, int start) {
   return 0;
 }
 
+/* Levenshtein distance between two short ASCII words; words over 32 bytes are far from all. */
+static size_t word_distance(const char *a, const char *b) {
+  size_t a_length = strlen(a), b_length = strlen(b);
+  if (a_length > 32 || b_length > 32)
+    return (size_t)-1;
+  size_t row[33];
+  for (size_t j = 0; j <= b_length; j++)
+    row[j] = j;
+  for (size_t i = 1; i <= a_length; i++) {
+    size_t diagonal = row[0];
+    row[0] = i;
+    for (size_t j = 1; j <= b_length; j++) {
+      size_t above = row[j];
+      size_t best = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
+      if (above + 1 < best)
+        best = above + 1;
+      if (row[j - 1] + 1 < best)
+        best = row[j - 1] + 1;
+      row[j] = best;
+      diagonal = above;
+    }
+  }
+  return row[b_length];
+}
+
+/* The command `word` is a misspelling of (at most two edits away), or NULL. */
+static const char *close_command(const char *word) {
+  static const char *const commands[] = {"check", "rule", "rules", "help", "version"};
+  const char *best = NULL;
+  size_t best_distance = 3;
+  for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+    size_t distance = word_distance(word, commands[i]);
+    if (distance < best_distance) {
+      best = commands[i];
+      best_distance = distance;
+    }
+  }
+  return best;
+}
+
+/* Whether argv[1] is an option of `pitfall check`: parsing argv[1..] as its arguments does
+ * not stop at argv[1] as an unknown option. */
+static int is_check_option(int argc, char **argv) {
+  pf_cli trial;
+  memset(&trial, 0, sizeof(trial));
+  trial.paths = pf_xcalloc((size_t)argc + 1, sizeof(char *));
+  trial.settings = pf_xcalloc((size_t)argc + 1, sizeof(pf_cli_setting));
+  char unknown[sizeof(trial.error)];
+  snprintf(unknown, sizeof(unknown), "unknown option '%s' ", argv[1]);
+  int known = parse_check(&trial, argc, argv, 1) == 0 || strncmp(trial.error, unknown, strlen(unknown)) != 0;
+  pf_cli_free(&trial);
+  return known;
+}
+
+/* The error for an unknown first argument: a misspelt command, an option that belongs after
+ * `check`, or a path given without `check`. */
+static void explain_unknown_command(pf_cli *cli, int argc, char **argv) {
+  const char *command = argv[1];
+  const char *close = command[0] != '-' ? close_command(command) : NULL;
+  if (close)
+    snprintf(cli->error, sizeof(cli->error), "unknown command '%s' (did you mean `pitfall %s`?)", command,
+             close);
+  else if (command[0] == '-' && !is_check_option(argc, argv))
+    snprintf(cli->error, sizeof(cli->error), "unknown option '%s' (see `pitfall --help`)", command);
+  else
+    snprintf(cli->error, sizeof(cli->error), "unknown command '%s' (did you mean `pitfall check %s`?)",
+             command, command);
+}
+
 int pf_cli_parse(pf_cli *cli, int argc, char **argv) {
   memset(cli, 0, sizeof(*cli));
   cli->output_format = "concise";
@@ -257,6 +326,10 @@ int pf_cli_parse(pf_cli *cli, int argc, char **argv) {
   }
   if (strcmp(command, "-V") == 0 || strcmp(command, "--version") == 0 || strcmp(command, "version") == 0) {
     cli->command = PF_COMMAND_VERSION;
+    if (argc != 2) {
+      snprintf(cli->error, sizeof(cli->error), "`pitfall %s` takes no arguments", command);
+      return -1;
+    }
     return 0;
   }
   if (strcmp(command, "check") == 0) {
@@ -293,8 +366,7 @@ int pf_cli_parse(pf_cli *cli, int argc, char **argv) {
     }
     return 0;
   }
-  snprintf(cli->error, sizeof(cli->error), "unknown command '%s' (did you mean `pitfall check %s`?)", command,
-           command);
+  explain_unknown_command(cli, argc, argv);
   return -1;
 }
 

@@ -27,6 +27,32 @@ static char *escape_literal(const char *text) {
   return escaped;
 }
 
+/* Whether a '[' is never closed by a ']' within its path segment. fnmatch(3) would take
+ * such a '[' literally, which is seldom what was meant. A backslash escapes the next byte;
+ * `[!` and `[^` negate, and a ']' right after the opening (or the negation) is a member. */
+static int has_unclosed_bracket(const char *pattern) {
+  for (size_t i = 0; pattern[i]; i++) {
+    if (pattern[i] == '\\') {
+      if (pattern[i + 1])
+        i++;
+      continue;
+    }
+    if (pattern[i] != '[')
+      continue;
+    size_t j = i + 1;
+    if (pattern[j] == '!' || pattern[j] == '^')
+      j++;
+    if (pattern[j] == ']')
+      j++;
+    while (pattern[j] && pattern[j] != ']' && pattern[j] != '/')
+      j++;
+    if (pattern[j] != ']')
+      return 1;
+    i = j;
+  }
+  return 0;
+}
+
 int pf_glob_compile(pf_glob *glob, const char *pattern, const char *base_dir, int allow_negation, char *error,
                     size_t error_size) {
   memset(glob, 0, sizeof(*glob));
@@ -46,6 +72,11 @@ int pf_glob_compile(pf_glob *glob, const char *pattern, const char *base_dir, in
   }
   if (*body == '\0' || strcmp(body, ".") == 0) {
     snprintf(error, error_size, "empty pattern");
+    free(text);
+    return -1;
+  }
+  if (has_unclosed_bracket(body)) {
+    snprintf(error, error_size, "unclosed '[' in '%s' (write '[[]' for a literal '[')", pattern);
     free(text);
     return -1;
   }

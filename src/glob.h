@@ -27,7 +27,8 @@ typedef struct pf_glob {
 } pf_glob;
 
 /* Compiles `pattern` relative to absolute `base_dir`. When `allow_negation`, a leading '!'
- * sets `negated`. Returns 0, or -1 (an empty pattern) with a message in `error`. */
+ * sets `negated`. Returns 0, or -1 (an empty pattern, or a `[` never closed by `]` in its
+ * segment) with a message in `error`. */
 int pf_glob_compile(pf_glob *glob, const char *pattern, const char *base_dir, int allow_negation, char *error,
                     size_t error_size);
 void pf_glob_free(pf_glob *glob);

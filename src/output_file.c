@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,12 @@ int pf_output_file_open(pf_output_file *file, const char *path, char *error, siz
     set_reason(error, error_size, "write", path, EISDIR);
     return -1;
   }
+  if (exists && S_ISSOCK(existing.st_mode)) { /* open() cannot write a socket (ENXIO) */
+    snprintf(error, error_size,
+             "cannot write %s: it is a socket; --output-file writes a regular file, a device or a FIFO",
+             path);
+    return -1;
+  }
   if (exists && (!S_ISREG(existing.st_mode) || names_open_file(path)))
     return open_direct(file, path, S_ISREG(existing.st_mode), error, error_size);
 
@@ -150,14 +157,24 @@ int pf_output_file_open(pf_output_file *file, const char *path, char *error, siz
   size_t length = directory_length + 1 + strlen(base) + 8;
   char *temp_path = pf_xmalloc(length);
   snprintf(temp_path, length, "%.*s.%s.XXXXXX", (int)directory_length, target, base);
+  /* The cleanup signals wait from before the file exists until its handler is in place, so no
+   * signal can end the process between the two and leave the file behind. */
+  sigset_t cleanup_set, previous_set;
+  sigemptyset(&cleanup_set);
+  for (size_t i = 0; i < CLEANUP_SIGNAL_COUNT; i++)
+    sigaddset(&cleanup_set, cleanup_signals[i]);
+  pthread_sigmask(SIG_BLOCK, &cleanup_set, &previous_set);
   int fd = length <= PATH_MAX ? mkstemp(temp_path) : (errno = ENAMETOOLONG, -1);
+  int mkstemp_error = errno;
+  if (fd >= 0)
+    guard_temp_path(temp_path);
+  pthread_sigmask(SIG_SETMASK, &previous_set, NULL);
   if (fd < 0) {
-    set_reason(error, error_size, "write", path, errno);
+    set_reason(error, error_size, "write", path, mkstemp_error);
     free(temp_path);
     free(target);
     return -1;
   }
-  guard_temp_path(temp_path);
   mode_t mode;
   if (stat(target, &existing) == 0 && S_ISREG(existing.st_mode)) {
     mode = existing.st_mode & 07777;

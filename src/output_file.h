@@ -10,13 +10,16 @@
  * The destination is what PATH finally names: a symlink is followed (to the end of a chain,
  * even when its target does not exist yet) and the temporary file is made beside the real
  * file, so the link stays a link. A destination that exists but is not a regular file (a
- * device such as /dev/null, a FIFO, a socket) cannot be replaced: it is opened and written
- * directly, as the shell's `>` would, and so are /dev/stdout, /dev/stderr, /dev/fd/N and
- * /proc/... paths, which name an already open file.
+ * device such as /dev/null, a FIFO) cannot be replaced: it is opened and written directly,
+ * as the shell's `>` would, and so are /dev/stdout, /dev/stderr, /dev/fd/N and /proc/...
+ * paths, which name an already open file. A socket cannot be opened at all: it is an error
+ * that names the path.
  *
  * While a temporary file exists, SIGINT, SIGTERM, SIGHUP and SIGPIPE remove it before the
  * process dies of the signal: the handler unlinks a path prepared in advance (async-signal
  * safe) and re-raises the signal with its default action. Forked children inherit this.
+ * The signals are blocked from just before the temporary file is created until the handler
+ * is installed, so none can slip in between.
  */
 #ifndef PITFALL_OUTPUT_FILE_H
 #define PITFALL_OUTPUT_FILE_H

@@ -77,7 +77,9 @@ void pf_emit_github(FILE *out, const pf_run_report *report) {
       }
       fprintf(out, ",line=%u,col=%u,endLine=%u,endColumn=%u::", d->start.row, d->start.column, d->end.row,
               d->end.column);
-      put_escaped(out, d->message ? d->message : "", 0);
+      char *message = pf_utf8_sanitize(d->message ? d->message : ""); /* never invalid UTF-8 */
+      put_escaped(out, message, 0);
+      free(message);
       fputc('\n', out);
     }
     free(path);

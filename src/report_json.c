@@ -27,6 +27,14 @@ static cJSON *location_object(pf_position position) {
   return object;
 }
 
+/* Adds a string member; bytes that are not valid UTF-8 (a message quoting a cut source) become
+ * U+FFFD, so the output is always valid JSON text. */
+static void add_text(cJSON *object, const char *key, const char *text) {
+  char *clean = pf_utf8_sanitize(text ? text : "");
+  cJSON_AddStringToObject(object, key, clean);
+  free(clean);
+}
+
 static cJSON *finding_object(const pf_diagnostic *d, const char *filename) {
   cJSON *item = cJSON_CreateObject();
   char url[512];
@@ -37,14 +45,14 @@ static cJSON *finding_object(const pf_diagnostic *d, const char *filename) {
   cJSON_AddStringToObject(item, "filename", filename);
   cJSON_AddNullToObject(item, "fix");
   cJSON_AddItemToObject(item, "location", location_object(d->start));
-  cJSON_AddStringToObject(item, "message", d->message ? d->message : "");
+  add_text(item, "message", d->message);
   cJSON_AddStringToObject(item, "name", d->rule->name);
   cJSON_AddNumberToObject(item, "noqa_row", d->noqa_row);
   /* Beside ruff's fields: the other places a finding points at (PF002: the shadowed method). */
   cJSON *related = cJSON_CreateArray();
   if (d->has_related) {
     cJSON *place = cJSON_CreateObject();
-    cJSON_AddStringToObject(place, "message", d->related_message ? d->related_message : "");
+    add_text(place, "message", d->related_message);
     cJSON_AddStringToObject(place, "filename", filename);
     cJSON_AddItemToObject(place, "location", location_object(d->related_start));
     cJSON_AddItemToObject(place, "end_location", location_object(d->related_end));

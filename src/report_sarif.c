@@ -32,9 +32,13 @@
 
 static const char *const default_tags[] = {"correctness", NULL};
 
+/* An object with one string member; bytes that are not valid UTF-8 become U+FFFD, so no
+ * message, whatever it quotes, can make the log invalid JSON. */
 static cJSON *text_object(const char *key, const char *text) {
   cJSON *object = cJSON_CreateObject();
-  cJSON_AddStringToObject(object, key, text);
+  char *clean = pf_utf8_sanitize(text);
+  cJSON_AddStringToObject(object, key, clean);
+  free(clean);
   return object;
 }
 
@@ -260,15 +264,20 @@ static cJSON *plain_message_object(const char *text) {
  * the rule gave a related location, an embedded link to it (relatedLocations[].id 1):
  * "... ([method `C.m` is defined here](1))", which GitHub code scanning shows as a link. */
 static char *result_message(const pf_diagnostic *d) {
+  static const char open_link[] = " ([", close_link[] = "](1))";
   const char *message = d->message ? d->message : "";
-  const char *related = d->has_related && d->related_message ? d->related_message : "";
-  char *text = pf_xmalloc(2 * strlen(message) + 2 * strlen(related) + 16);
+  const char *related =
+      d->has_related && d->related_message && d->related_message[0] ? d->related_message : "related location";
+  size_t need = 2 * strlen(message) + 1; /* every byte may be an escaped bracket, then the NUL */
+  if (d->has_related)
+    need += sizeof(open_link) - 1 + 2 * strlen(related) + sizeof(close_link) - 1;
+  char *text = pf_xmalloc(need);
   size_t used = append_escaped(text, 0, message);
   if (d->has_related) {
-    memcpy(text + used, " ([", 3);
-    used = append_escaped(text, used + 3, related[0] ? related : "related location");
-    memcpy(text + used, "](1))", 5);
-    used += 5;
+    memcpy(text + used, open_link, sizeof(open_link) - 1);
+    used = append_escaped(text, used + sizeof(open_link) - 1, related);
+    memcpy(text + used, close_link, sizeof(close_link) - 1);
+    used += sizeof(close_link) - 1;
   }
   text[used] = '\0';
   return text;

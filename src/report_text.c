@@ -46,7 +46,6 @@ static const char *severity_style(pf_severity severity) {
 
 /* ---- UTF-8 and display width ---- */
 
-/* Decodes the code point at text[*index] (valid UTF-8) and advances *index past it. */
 /* The code point at text[*index], advancing *index past it; a byte that does not start a
  * valid UTF-8 sequence (a file name in a legacy encoding) is U+FFFD, one byte long. */
 static uint32_t next_code_point(const char *text, size_t length, size_t *index) {

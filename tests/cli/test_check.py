@@ -30,6 +30,27 @@ check("unknown format exits 2", result.returncode == 2 and b"unknown output form
 result = run("frobnicate", cwd=root)
 check("unknown command exits 2", result.returncode == 2, result.stderr)
 
+# What an unknown first argument suggests: the command it misspells, `pitfall check ...` for
+# a path or a real check option, nothing for an option `check` does not know either.
+for arguments, message in (
+        (("chek", "good.py"), "unknown command 'chek' (did you mean `pitfall check`?)"),
+        (("rulees",), "unknown command 'rulees' (did you mean `pitfall rules`?)"),
+        (("verison",), "unknown command 'verison' (did you mean `pitfall version`?)"),
+        (("good.py",), "unknown command 'good.py' (did you mean `pitfall check good.py`?)"),
+        (("--bogus",), "unknown option '--bogus' (see `pitfall --help`)"),
+        (("--select", "PF001", "good.py"), "unknown command '--select' (did you mean `pitfall check --select`?)"),
+        (("--exit-zero", "--bogus"), "unknown command '--exit-zero' (did you mean `pitfall check --exit-zero`?)"),
+        (("--version", "extra"), "`pitfall --version` takes no arguments"),
+        (("-V", "extra"), "`pitfall -V` takes no arguments"),
+        (("rules", "extra"), "`pitfall rules` takes no arguments")):
+    result = run(*arguments, cwd=root)
+    check(f"pitfall {' '.join(arguments)}: exit 2 and the right hint",
+          result.returncode == 2 and result.stdout == b"" and
+          result.stderr.decode().strip() == f"pitfall: error: {message}", (result.returncode, result.stderr))
+result = run("--version", cwd=root)
+check("pitfall --version alone exits 0", result.returncode == 0 and result.stdout.startswith(b"pitfall "),
+      result)
+
 # A missing path is an error (exit 2) but the other files are still linted and reported.
 result = run("check", "bad.py", "missing.py", cwd=root)
 check("missing path exits 2", result.returncode == 2, result.returncode)

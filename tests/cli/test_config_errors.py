@@ -58,6 +58,20 @@ expect("exclude must be an array", pitfall_toml('exclude = { a = 1 }\n'),
        ["pitfall.toml:1:11: 'exclude' must be an array of path patterns, found a table"])
 expect("extend-exclude: an empty pattern", pitfall_toml('extend-exclude = ["ok", "./"]\n'),
        ["pitfall.toml:1:25: 'extend-exclude' holds an invalid pattern: empty pattern"])
+expect("exclude: an unclosed bracket", pitfall_toml('exclude = ["ok[ab]", "[abc", "[]x", "\\\\[", "[!]a]"]\n'),
+       ["pitfall.toml:1:22: 'exclude' holds an invalid pattern: unclosed '[' in '[abc' (write '[[]' for a "
+        "literal '[')",
+        "pitfall.toml:1:30: 'exclude' holds an invalid pattern: unclosed '[' in '[]x' (write '[[]' for a "
+        "literal '[')"])
+expect("exclude: a bracket closed only after a slash", pitfall_toml('exclude = ["src/[ab/c]"]\n'),
+       ["pitfall.toml:1:12: 'exclude' holds an invalid pattern: unclosed '[' in 'src/[ab/c]' (write '[[]' for "
+        "a literal '[')"])
+expect("per-file-ignores: an unclosed bracket", pitfall_toml('[per-file-ignores]\n"tests/[ab" = ["PF001"]\n'),
+       ["pitfall.toml:2:1: 'per-file-ignores' holds an invalid pattern 'tests/[ab': unclosed '[' in 'tests/[ab' "
+        "(write '[[]' for a literal '[')"])
+expect("--exclude: an unclosed bracket", {"x.py": SRC}, ["pitfall: error: --exclude: unclosed '[' in 'a[' "
+                                                         "(write '[[]' for a literal '[')"],
+       "--isolated", "--exclude", "a[")
 expect("per-file-ignores must be a table", pitfall_toml('per-file-ignores = ["tests/*"]\n'),
        ["pitfall.toml:1:20: 'per-file-ignores' must be a table of path patterns to arrays of rule codes, "
         "found an array"])

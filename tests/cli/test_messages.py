@@ -4,8 +4,9 @@ forward-slash spellings offered (or why not), the note on raw strings and traili
 backslashes; the call that loses a default (through the class for __init__, through the
 assigned name for a lambda) and the keyword-only signature."""
 import json
+import os
 
-from clitest import check, finish, remove_tree, run, temporary_tree
+from clitest import SOURCE_DIR, check, finish, remove_tree, run, temporary_tree
 
 SOURCE = r'''a = "C:\new\table.txt"
 b = "C:\temp\\"
@@ -70,4 +71,42 @@ check("one finding on each expected row", sorted(messages) == sorted(EXPECTED), 
 for row, text in EXPECTED.items():
     check(f"message on row {row}", messages.get(row) == text, f"\n  got      {messages.get(row)!r}\n  expected {text!r}")
 remove_tree(tree)
+
+# A long invalid character name is quoted as a prefix cut between code points, with an
+# ellipsis and the closing backtick, in PF006 and PF004; the JSON, SARIF and GitHub outputs
+# are valid UTF-8.
+NAME = "\u00e9" * 200
+tree = temporary_tree({"n.py": 'x = "\\N{' + NAME + '}"\nopen("C:\\N{' + NAME + '}")\n'})
+result = run("check", "--isolated", "--select", "PF004,PF006", "--output-format", "json", "n.py", cwd=tree)
+findings = json.loads(result.stdout)
+by_code = {f["code"]: f["message"] for f in findings}
+QUOTED = "`\\N{" + "\u00e9" * 22 + "\u2026`"
+NAME_PART = "(`" + "\u00e9" * 24 + "\u2026` is not a valid character name)"
+check("PF006 quotes a cut name", by_code.get("PF006") == f"Malformed escape sequence {QUOTED}: a SyntaxError {NAME_PART}",
+      by_code.get("PF006"))
+check("PF004 quotes a cut name", by_code.get("PF004", "").startswith(
+    "Backslash escapes break this path-like string (it starts with a drive letter): "
+    f"{QUOTED} is a SyntaxError {NAME_PART};"), by_code.get("PF004"))
+for output_format in ("json", "json-lines", "sarif", "github"):
+    result = run("check", "--isolated", "--select", "PF004,PF006", "--output-format", output_format, "n.py",
+                 cwd=tree)
+    try:
+        valid = "\ufffd" not in result.stdout.decode("utf-8", errors="strict")
+    except UnicodeError:
+        valid = False
+    check(f"{output_format} output of a long character name is valid UTF-8", valid, result.stdout[-200:])
+remove_tree(tree)
+
+# PF000 names an async statement missing its colon by both keywords.
+ASYNC_HEADERS = {
+    "async_def.py": (2, 21, "async def"),
+    "async_for.py": (3, 28, "async for"),
+    "async_with.py": (3, 20, "async with"),
+}
+fixtures = os.path.join(SOURCE_DIR, "fixtures", "pf000")
+for name, (row, column, header) in ASYNC_HEADERS.items():
+    result = run("check", "--isolated", "--output-format", "json", name, cwd=fixtures)
+    found = [(f["location"]["row"], f["location"]["column"], f["message"]) for f in json.loads(result.stdout)]
+    want = [(row, column, f"Syntax error: expected `:` at the end of the `{header}` header")]
+    check(f"PF000 message for {name}", found == want, found)
 finish()

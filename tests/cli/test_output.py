@@ -8,6 +8,7 @@ import json
 import os
 import pty
 import signal
+import socket
 import stat
 import subprocess
 import time
@@ -228,6 +229,20 @@ received = reader.communicate(timeout=60)[0]
 check("--output-file onto a FIFO after a crash: one whole report",
       received.count(b"PF001") == 1 and b"broken.py:1:1: PF000" in received, (result.stderr, received))
 os.unlink(fifo)
+
+# A Unix socket cannot be opened as a file: exit status 2, an error naming the path, nothing
+# left beside it.
+socket_path = os.path.join(root, "report.sock")
+listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+listener.bind(socket_path)
+result = run("check", "--output-file", socket_path, ".", cwd=root)
+check("--output-file onto a socket: exit 2 and an error naming it",
+      result.returncode == 2 and f"cannot write {socket_path}: it is a socket".encode() in result.stderr,
+      (result.returncode, result.stderr))
+check("--output-file onto a socket: nothing left beside it",
+      not [entry for entry in os.listdir(root) if entry.startswith(".report.sock")], os.listdir(root))
+listener.close()
+os.unlink(socket_path)
 
 # A signal that ends the run (CI cancelling it) removes the temporary file: sent to the whole
 # process group, to the supervising parent alone, or to an unsupervised run. The run is held

@@ -99,10 +99,25 @@ remove_tree(root)
 state = os.path.join(SOURCE_DIR, "tests", "cli", "parser_state")
 alone = run("check", "--no-cache", "-j1", "victim.py", cwd=state).stdout.decode().splitlines()
 after = run("check", "--no-cache", "-j1", "prev.py", "victim.py", cwd=state).stdout.decode().splitlines()
-before = run("check", "--no-cache", "-j1", "victim.py", "prev.py", cwd=state).stdout.decode().splitlines()
 victim_after = [line for line in after if line.startswith("victim.py:")]
 check("parser state: victim.py alone has findings", len(alone) == 6, alone)
 check("parser state: victim.py after prev.py on one thread, same findings", victim_after == alone,
       (alone, victim_after))
-check("parser state: the order of the files does not matter", after == before, (after, before))
+# The other order: the file list is sorted, so a copy of prev.py named to sort after
+# victim.py is parsed after it on the one thread; its findings are those of prev.py alone.
+with open(os.path.join(state, "prev.py"), "rb") as handle:
+    prev_source = handle.read()
+with open(os.path.join(state, "victim.py"), "rb") as handle:
+    victim_source = handle.read()
+ordered = temporary_tree({"victim.py": victim_source, "z_prev.py": prev_source})
+prev_alone = run("check", "--no-cache", "-j1", "z_prev.py", cwd=ordered).stdout.decode().splitlines()
+prev_after = run("check", "--no-cache", "-j1", "victim.py", "z_prev.py", cwd=ordered).stdout.decode().splitlines()
+check("parser state: prev.py alone has findings", any(line.startswith("z_prev.py:") for line in prev_alone),
+      prev_alone)
+check("parser state: prev.py after victim.py on one thread, same findings",
+      [line for line in prev_after if line.startswith("z_prev.py:")] ==
+      [line for line in prev_alone if line.startswith("z_prev.py:")], (prev_alone, prev_after))
+check("parser state: victim.py before prev.py on one thread, same findings",
+      [line for line in prev_after if line.startswith("victim.py:")] == alone, (alone, prev_after))
+remove_tree(ordered)
 finish()

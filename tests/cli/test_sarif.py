@@ -394,8 +394,7 @@ def sarif_findings(directory):
 for directory in (golden, os.path.realpath(os.path.join(SOURCE_DIR, "fixtures"))):
     from_json, from_sarif = json_findings(directory), sarif_findings(directory)
     check(f"round trip {directory}: findings exist", len(from_json) > 0)
-    check(f"round trip {directory}: some with a related location", any(f[-1] for f in from_json) or
-          directory == golden)
+    check(f"round trip {directory}: some with a related location", any(f[-1] for f in from_json))
     check(f"round trip {directory}: JSON and SARIF agree on every finding", from_json == from_sarif,
           set(from_json) ^ set(from_sarif))
 

@@ -320,6 +320,78 @@ static void test_control_characters(void) {
   pf_file_result_free(&file);
 }
 
+/* A SARIF message of one byte with an empty related message: the buffer holds the message,
+ * " ([related location](1))" and the NUL exactly (the ASan build catches an overflow). */
+static void test_sarif_short_message_with_empty_related(void) {
+  pf_run_report report;
+  pf_file_result file;
+  related_report(&report, &file);
+  pf_diagnostic *d = &file.diagnostics.items[0];
+  free(d->message);
+  d->message = strdup("x");
+  free(d->related_message);
+  d->related_message = strdup("");
+  char *text = emit_to_string(pf_emit_sarif, &report);
+  cJSON *log = cJSON_Parse(text);
+  CHECK(log != NULL);
+  cJSON *run = cJSON_GetArrayItem(cJSON_GetObjectItem(log, "runs"), 0);
+  cJSON *result = cJSON_GetArrayItem(cJSON_GetObjectItem(run, "results"), 0);
+  CHECK_EQ_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetObjectItem(result, "message"), "text")),
+               "x ([related location](1))");
+  cJSON_Delete(log);
+  free(text);
+  /* And with no message at all. */
+  free(d->message);
+  d->message = NULL;
+  text = emit_to_string(pf_emit_sarif, &report);
+  CHECK(strstr(text, "\" ([related location](1))\"") != NULL);
+  free(text);
+  pf_file_result_free(&file);
+}
+
+/* Whether `text` is valid UTF-8 throughout. */
+static int valid_utf8(const char *text) {
+  size_t length = strlen(text);
+  for (size_t i = 0; i < length;) {
+    size_t sequence = pf_utf8_sequence_length((const unsigned char *)text + i, length - i);
+    if (!sequence)
+      return 0;
+    i += sequence;
+  }
+  return 1;
+}
+
+/* Messages holding bytes that are not UTF-8 (a code point cut in half, a stray continuation
+ * byte) come out of the JSON, SARIF and GitHub emitters with U+FFFD in their place. */
+static void test_invalid_utf8_in_messages(void) {
+  pf_run_report report;
+  pf_file_result file;
+  related_report(&report, &file);
+  pf_diagnostic *d = &file.diagnostics.items[0];
+  free(d->message);
+  d->message = strdup("name `\xC3\xA9\xC3");
+  free(d->related_message);
+  d->related_message = strdup("here \x80");
+  void (*const emitters[])(FILE *, const pf_run_report *) = {pf_emit_json, pf_emit_json_lines, pf_emit_sarif,
+                                                             pf_emit_github};
+  for (size_t i = 0; i < sizeof(emitters) / sizeof(emitters[0]); i++) {
+    char *text = emit_to_string(emitters[i], &report);
+    CHECK(valid_utf8(text));
+    CHECK(strstr(text, "name `\xC3\xA9\xEF\xBF\xBD") != NULL);
+    if (emitters[i] != pf_emit_github)
+      CHECK(strstr(text, "here \xEF\xBF\xBD") != NULL);
+    free(text);
+  }
+  char *text = emit_to_string(pf_emit_json, &report);
+  cJSON *findings = cJSON_Parse(text);
+  CHECK(findings != NULL);
+  CHECK_EQ_STR(cJSON_GetStringValue(cJSON_GetObjectItem(cJSON_GetArrayItem(findings, 0), "message")),
+               "name `\xC3\xA9\xEF\xBF\xBD");
+  cJSON_Delete(findings);
+  free(text);
+  pf_file_result_free(&file);
+}
+
 int main(void) {
   test_uri_encoding();
   test_paths();
@@ -329,5 +401,7 @@ int main(void) {
   test_sarif_related_location();
   test_github_escaping();
   test_control_characters();
+  test_sarif_short_message_with_empty_related();
+  test_invalid_utf8_in_messages();
   return unit_report("test_report");
 }
