@@ -348,8 +348,10 @@ static int ends_with(const char *text, const char *suffix) {
  * fields open, at the end of the file, or where f-strings nest deeper than the grammar's
  * scanner can follow (it keeps at most GRAMMAR_STRING_LIMIT open strings in its saved state,
  * so from there on it reads quotes and braces differently from Python, and 70,000 nested
- * f-strings, balanced for Python, crash the runtime the same way). The crash supervisor
- * (supervisor.h) covers what this approximation of the tokenizer misses. */
+ * f-strings, balanced for Python, crash the runtime the same way). Brackets are not the only
+ * way to such an ERROR node: 20,000 lines of `def f(a) pass` build one with no nesting at all,
+ * which no scan short of parsing foresees; tree_guard.h keeps a finished parse of that kind
+ * from corrupting the heap, and the crash supervisor (supervisor.h) covers what remains. */
 enum { PYTHON_NESTING_LIMIT = 200, UNSAFE_OPEN_BRACKETS = 20000, GRAMMAR_STRING_LIMIT = 255 };
 
 typedef struct bracket_scan {
@@ -583,9 +585,10 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
     pf_emit_range(&report, brackets.too_deep_at, brackets.too_deep_at + 1, 0,
                   "Syntax error: too many nested parentheses (%u levels; Python allows %d)%s",
                   brackets.deepest, PYTHON_NESTING_LIMIT,
-                  skip_parse
-                      ? "; with that many brackets unclosed or mismatched, the file was not checked further"
-                      : "");
+                  skip_parse ? "; with that many brackets unclosed, mismatched or in f-strings nested too "
+                               "deep for the parser, "
+                               "the file was not checked further"
+                             : "");
   }
   TSNode no_tree = {0};
   if (skip_parse) {
@@ -659,10 +662,17 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
   }
   finish_file(linter, source, settings, root, out);
   TSNode unsafe;
-  if (pf_tree_has_unsafe_error(root, source->text, source->length, is_python_blank, &unsafe))
-    pf_tree_abandon(tree); /* the walk did not enter that ERROR node; deleting it would corrupt the heap */
-  else
+  if (pf_tree_has_unsafe_error(root, source->text, source->length, is_python_blank, &unsafe)) {
+    /* The walk did not enter that ERROR node; deleting it would corrupt the heap, and so would
+     * the parser's pool of freed subtrees, which shares its memory: both are given up, and the
+     * next file gets a new parser. */
+    pf_tree_abandon(tree);
+    pf_tree_abandon_parser(linter->parser);
+    linter->parser = new_python_parser();
+    linter->parsed_once = 0;
+  } else {
     ts_tree_delete(tree);
+  }
 }
 
 /* Lints what pf_source_load_* produced (`status`, and `reason` when it failed), then frees it. */
