@@ -3,6 +3,7 @@
  */
 #include "mutability.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "imports.h"
@@ -89,6 +90,67 @@ static int import_binds(const pf_context *ctx, TSNode statement, const char *nam
   return found;
 }
 
+/* The import statements a function or class body holds, directly or in if/try/with/else/
+ * except blocks (not in nested functions and classes), in source order. */
+struct pf_scope_imports {
+  uint32_t count;
+  TSNode statements[];
+};
+
+/* Collects the frame's imports once per frame, so that each call in a default or a tuple
+ * looks at them without walking the body again (which made a class of 4,000 such lines
+ * quadratic). */
+static const struct pf_scope_imports *scope_imports_of(const pf_context *ctx, pf_frame *frame) {
+  if (frame->scope_imports)
+    return frame->scope_imports;
+  enum { MAX_PENDING = 64 };
+  TSNode pending[MAX_PENDING];
+  size_t depth = 0;
+  TSNode *found = NULL;
+  size_t found_count = 0, found_capacity = 0;
+  TSNode body = pf_child(frame->node, pf_field.BODY);
+  if (!ts_node_is_null(body))
+    pending[depth++] = body;
+  /* Blocks are scanned in source order: pending holds them last-first. */
+  while (depth) {
+    TSNode container = pending[--depth];
+    size_t pushed_from = depth;
+    TSTreeCursor cursor = ts_tree_cursor_new(container);
+    for (int more = ts_tree_cursor_goto_first_child(&cursor); more;
+         more = ts_tree_cursor_goto_next_sibling(&cursor)) {
+      TSNode child = ts_tree_cursor_current_node(&cursor);
+      if (!ts_node_is_named(child))
+        continue;
+      pf_kind kind = pf_node_kind(child);
+      if (kind == PF_KIND_IMPORT_STATEMENT || kind == PF_KIND_IMPORT_FROM_STATEMENT) {
+        pf_grow((void **)&found, &found_capacity, found_count + 1, sizeof(TSNode));
+        found[found_count++] = child;
+      } else if ((kind == PF_KIND_BLOCK || kind == PF_KIND_IF_STATEMENT || kind == PF_KIND_TRY_STATEMENT ||
+                  kind == PF_KIND_WITH_STATEMENT || kind == PF_KIND_ELSE_CLAUSE ||
+                  kind == PF_KIND_ELIF_CLAUSE || kind == PF_KIND_EXCEPT_CLAUSE ||
+                  kind == PF_KIND_FINALLY_CLAUSE) &&
+                 depth < MAX_PENDING) {
+        pending[depth++] = child;
+      }
+    }
+    ts_tree_cursor_delete(&cursor);
+    /* Reverse what this container pushed, so its first nested block is scanned first. */
+    for (size_t low = pushed_from, high = depth; high > low + 1; low++, high--) {
+      TSNode swap = pending[low];
+      pending[low] = pending[high - 1];
+      pending[high - 1] = swap;
+    }
+  }
+  struct pf_scope_imports *imports =
+      pf_arena_alloc(ctx->arena, sizeof(struct pf_scope_imports) + found_count * sizeof(TSNode));
+  imports->count = (uint32_t)found_count;
+  if (found_count)
+    memcpy(imports->statements, found, found_count * sizeof(TSNode));
+  free(found);
+  frame->scope_imports = imports;
+  return imports;
+}
+
 /* The qualified name of a dotted expression whose first name an import inside an enclosing
  * function or class body binds (`def outer(): import collections as c; def f(a=c.deque())`),
  * or -1 when none does. The innermost scope that imports the name wins, and within it the
@@ -105,45 +167,15 @@ static int local_import_qualified(const pf_context *ctx, TSNode node, char *out,
   const char *name = pf_node_text(ctx, first, &length);
   char target[256];
   for (uint32_t f = ctx->frame_count; f-- > 0;) {
-    const pf_frame *frame = &ctx->frames[f];
+    pf_frame *frame = &ctx->frames[f];
     if (frame->kind == PF_KIND_LAMBDA ||
         (frame->kind == PF_KIND_CLASS_DEFINITION && f != ctx->frame_count - 1u))
       continue;
-    enum { MAX_PENDING = 64 };
-    TSNode pending[MAX_PENDING];
-    size_t depth = 0;
+    const struct pf_scope_imports *imports = scope_imports_of(ctx, frame);
     int found = 0;
-    TSNode body = pf_child(frame->node, pf_field.BODY);
-    if (!ts_node_is_null(body))
-      pending[depth++] = body;
-    /* Blocks are scanned in source order: pending holds them last-first. */
-    while (depth) {
-      TSNode container = pending[--depth];
-      uint32_t count = ts_node_named_child_count(container);
-      size_t pushed_from = depth;
-      for (uint32_t i = 0; i < count; i++) {
-        TSNode child = ts_node_named_child(container, i);
-        if (ts_node_start_byte(child) >= before)
-          break;
-        pf_kind kind = pf_node_kind(child);
-        if (kind == PF_KIND_IMPORT_STATEMENT || kind == PF_KIND_IMPORT_FROM_STATEMENT) {
-          if (import_binds(ctx, child, name, length, target, sizeof(target)))
-            found = 1;
-        } else if ((kind == PF_KIND_BLOCK || kind == PF_KIND_IF_STATEMENT || kind == PF_KIND_TRY_STATEMENT ||
-                    kind == PF_KIND_WITH_STATEMENT || kind == PF_KIND_ELSE_CLAUSE ||
-                    kind == PF_KIND_ELIF_CLAUSE || kind == PF_KIND_EXCEPT_CLAUSE ||
-                    kind == PF_KIND_FINALLY_CLAUSE) &&
-                   depth < MAX_PENDING) {
-          pending[depth++] = child;
-        }
-      }
-      /* Reverse what this container pushed, so its first nested block is scanned first. */
-      for (size_t low = pushed_from, high = depth; high > low + 1; low++, high--) {
-        TSNode swap = pending[low];
-        pending[low] = pending[high - 1];
-        pending[high - 1] = swap;
-      }
-    }
+    for (uint32_t i = 0; i < imports->count && ts_node_start_byte(imports->statements[i]) < before; i++)
+      if (import_binds(ctx, imports->statements[i], name, length, target, sizeof(target)))
+        found = 1;
     if (!found)
       continue;
     out[0] = '\0';

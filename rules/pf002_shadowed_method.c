@@ -206,6 +206,15 @@ typedef struct name_map {
   size_t capacity, count;
 } name_map;
 
+/* For the node at one depth of the walk's ancestor stack that is a target container (a
+ * list, tuple, parentheses, ...): where the run of target containers it ends begins. Kept
+ * per depth so that each container is looked at once, however many names it holds. */
+typedef struct target_run {
+  TSNode node;              /* the container this entry is about; a null node when none yet */
+  uint32_t top;             /* the depth of the run's outermost container */
+  uint8_t only_parentheses; /* every container of the run is a parenthesized expression */
+} target_run;
+
 typedef struct pf002_state {
   class_record *classes;
   size_t class_count, class_capacity;
@@ -223,6 +232,8 @@ typedef struct pf002_state {
   name_map saved;     /* (function, local) -> index into saved_values + 1 of its last `= a.b`, or 0 */
   TSNode *saved_values;
   size_t saved_count, saved_capacity;
+  target_run *target_runs; /* per walk depth, for binding_of_identifier */
+  size_t target_run_capacity;
 } pf002_state;
 
 /* pf_node_kind that accepts a null node (a missing field), as PF_KIND_OTHER. */
@@ -967,6 +978,40 @@ static int is_target_container(pf_kind kind) {
          kind == PF_KIND_LIST_SPLAT;
 }
 
+/* Fills state->target_runs[depth] for the target container at that depth of the ancestor
+ * stack (depth >= 2): the containers above it that were already looked at for an earlier
+ * name are not looked at again, so `x = [[[...a, a...]]]` costs linear time, not
+ * depth times names. */
+static void target_run_of(const pf_context *ctx, pf002_state *state, uint32_t depth) {
+  if (depth >= state->target_run_capacity) {
+    size_t old_capacity = state->target_run_capacity;
+    pf_grow((void **)&state->target_runs, &state->target_run_capacity, (size_t)depth + 1, sizeof(target_run));
+    memset(state->target_runs + old_capacity, 0,
+           (state->target_run_capacity - old_capacity) * sizeof(target_run));
+  }
+  /* The outermost container of the run that has no entry yet. */
+  uint32_t low = depth;
+  while (low > 1 && !ts_node_eq(state->target_runs[low].node, ctx->nodes[low]) &&
+         is_target_container(kind_of(ctx->nodes[low - 1])))
+    low--;
+  for (uint32_t at = low; at <= depth; at++) {
+    target_run *run = &state->target_runs[at];
+    if (at == low && ts_node_eq(run->node, ctx->nodes[at]))
+      continue; /* known from an earlier name */
+    int parentheses = kind_of(ctx->nodes[at]) == PF_KIND_PARENTHESIZED_EXPRESSION;
+    if (at > low || (at > 1 && is_target_container(kind_of(ctx->nodes[at - 1])))) {
+      /* the container above is in the run and has its entry */
+      const target_run *above = &state->target_runs[at - 1];
+      run->top = above->top;
+      run->only_parentheses = (uint8_t)(above->only_parentheses && parentheses);
+    } else {
+      run->top = at;
+      run->only_parentheses = (uint8_t)parentheses;
+    }
+    run->node = ctx->nodes[at];
+  }
+}
+
 /* What the identifier being visited is, as a binding. */
 typedef enum name_binding {
   NAME_NOT_BOUND,
@@ -981,7 +1026,7 @@ typedef enum name_binding {
  * assignment, `for` and `del` targets (inside unpacking too), a walrus, `import name`,
  * `import a.b`, `from m import name`, any `as name` (import, with, except, match), a def or
  * class name, `global`/`nonlocal`, and match capture patterns. */
-static name_binding binding_of_identifier(const pf_context *ctx) {
+static name_binding binding_of_identifier(const pf_context *ctx, pf002_state *state) {
   uint32_t d = ctx->depth;
   if (d == 0)
     return NAME_NOT_BOUND;
@@ -1026,10 +1071,10 @@ static name_binding binding_of_identifier(const pf_context *ctx) {
   /* targets, possibly inside unpacking */
   uint32_t top = d;
   int only_parentheses = 1;
-  while (top > 1 && is_target_container(kind_of(ctx->nodes[top - 1]))) {
-    if (kind_of(ctx->nodes[top - 1]) != PF_KIND_PARENTHESIZED_EXPRESSION)
-      only_parentheses = 0;
-    top--;
+  if (d > 1 && is_target_container(kind_of(parent))) {
+    target_run_of(ctx, state, d - 1);
+    top = state->target_runs[d - 1].top;
+    only_parentheses = state->target_runs[d - 1].only_parentheses;
   }
   if (top < 1)
     return NAME_NOT_BOUND;
@@ -1071,7 +1116,7 @@ static int names_an_instance_parameter(const pf_context *ctx, const char *name, 
  * method (or a function or class body between the method and an assignment) is noted for
  * file_end, which then no longer takes the name for the instance in that scope. */
 static void visit_identifier(pf_context *ctx, TSNode node, pf002_state *state) {
-  name_binding bound_as = binding_of_identifier(ctx);
+  name_binding bound_as = binding_of_identifier(ctx, state);
   if (bound_as == NAME_NOT_BOUND || bound_as == NAME_BOUND_COMPREHENSION)
     return;
   uint32_t length;
@@ -1695,6 +1740,7 @@ static void file_end(pf_context *ctx, void *opaque) {
     free(scratch);
   }
   free(state->classes);
+  free(state->target_runs);
   free(state->bindings);
   free(state->candidates);
   free(state->object_classes);

@@ -34,6 +34,9 @@ typedef struct pf_frame {
   TSNode node;
   pf_kind kind; /* PF_KIND_CLASS_DEFINITION, PF_KIND_FUNCTION_DEFINITION or PF_KIND_LAMBDA */
   uint32_t depth;
+  /* The import statements of the frame's body in source order, collected the first time a
+   * rule helper needs them (mutability.c), from the arena; NULL until then. */
+  struct pf_scope_imports *scope_imports;
 } pf_frame;
 
 typedef struct pf_context pf_context;

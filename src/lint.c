@@ -302,6 +302,7 @@ static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings
         ctx->frames[ctx->frame_count].node = node;
         ctx->frames[ctx->frame_count].kind = kind;
         ctx->frames[ctx->frame_count].depth = depth;
+        ctx->frames[ctx->frame_count].scope_imports = NULL;
         ctx->frame_count++;
       }
     }
@@ -336,35 +337,181 @@ static int ends_with(const char *text, const char *suffix) {
 }
 
 /* CPython's tokenizer refuses more than 200 nested brackets ("too many nested
- * parentheses"); pitfall reports that and still parses and checks the file. The tree-sitter
- * runtime handles any depth of well-formed brackets (its parse, balance and delete keep their
- * own stacks), but not error recovery with many brackets open: it wraps all of them into one
- * ERROR node, and an ERROR node with more than 65,535 children corrupts the heap of
- * libtree-sitter 0.20.7 (measured: 66,000 brackets left open, or closed by the wrong kind,
- * crash it; 65,000 do not). So a file is not parsed when more than UNSAFE_OPEN_BRACKETS are
- * open where its brackets go wrong: at a closing bracket of another kind or with none open,
- * or at the end of the file. The crash supervisor (supervisor.h) covers what this
- * approximation of the tokenizer misses. */
-enum { PYTHON_NESTING_LIMIT = 200, UNSAFE_OPEN_BRACKETS = 20000 };
+ * parentheses"), counting the braces of f-string replacement fields as brackets; pitfall
+ * reports that and still parses and checks the file. The tree-sitter runtime handles any depth
+ * of well-formed brackets (its parse, balance and delete keep their own stacks), but not error
+ * recovery with many brackets open: it wraps all of them into one ERROR node, and an ERROR
+ * node with more than 65,535 children corrupts the heap of libtree-sitter 0.20.7 (measured:
+ * 66,000 brackets left open, or closed by the wrong kind, crash it; 65,000 do not). So a file
+ * is not parsed when more than UNSAFE_OPEN_BRACKETS are open where its brackets go wrong: at
+ * a closing bracket of another kind or with none open, where a string ends with replacement
+ * fields open, at the end of the file, or where f-strings nest deeper than the grammar's
+ * scanner can follow (it keeps at most GRAMMAR_STRING_LIMIT open strings in its saved state,
+ * so from there on it reads quotes and braces differently from Python, and 70,000 nested
+ * f-strings, balanced for Python, crash the runtime the same way). Brackets are not the only
+ * way to such an ERROR node: 20,000 lines of `def f(a) pass` build one with no nesting at all,
+ * which no scan short of parsing foresees; tree_guard.h keeps a finished parse of that kind
+ * from corrupting the heap, and the crash supervisor (supervisor.h) covers what remains. */
+enum { PYTHON_NESTING_LIMIT = 200, UNSAFE_OPEN_BRACKETS = 20000, GRAMMAR_STRING_LIMIT = 255 };
 
 typedef struct bracket_scan {
-  uint32_t deepest;          /* the deepest nesting */
+  uint32_t deepest;          /* the deepest nesting of brackets and replacement fields */
   uint32_t too_deep_at;      /* the bracket that first exceeds PYTHON_NESTING_LIMIT */
   uint32_t open_where_wrong; /* the most brackets open where the brackets go wrong */
 } bracket_scan;
 
-/* Scans the brackets of the text, skipping comments and string literals (an approximation of
- * Python's tokenizer that is exact for every valid program). */
+/* What stands open during the scan, innermost last. */
+typedef enum open_kind {
+  OPEN_BRACKET,    /* (, [ or {, closed by `closer` */
+  OPEN_FIELD,      /* an f-string's replacement field: code up to its `}` or format spec */
+  OPEN_FIELD_SPEC, /* a replacement field past its `:`: text, nested fields, then `}` */
+  OPEN_FORMATTED,  /* an f-string's text (its quote and whether triple and raw) */
+} open_kind;
+
+typedef struct open_item {
+  uint8_t kind;        /* open_kind */
+  char closer;         /* OPEN_BRACKET: the closing bracket; the others: the quote of their f-string */
+  uint8_t triple, raw; /* of their f-string */
+} open_item;
+
+typedef struct bracket_scanner {
+  const char *text;
+  uint32_t length;
+  open_item *open;
+  size_t open_count, open_capacity;
+  uint32_t brackets;  /* brackets and replacement fields open */
+  uint32_t formatted; /* f-strings open */
+  bracket_scan scan;
+} bracket_scanner;
+
+static int is_identifier_byte(unsigned char byte) {
+  return byte == '_' || byte >= 0x80 || (byte >= '0' && byte <= '9') ||
+         ((byte | 0x20) >= 'a' && (byte | 0x20) <= 'z');
+}
+
+/* The string prefix before the quote at text[quote_at]: sets *formatted and *raw. */
+static void string_prefix(const char *text, uint32_t quote_at, int *formatted, int *raw) {
+  uint32_t start = quote_at;
+  while (start > 0 && quote_at - start < 3 && is_identifier_byte((unsigned char)text[start - 1]))
+    start--;
+  *formatted = *raw = 0;
+  if (quote_at - start > 2 || (start > 0 && is_identifier_byte((unsigned char)text[start - 1])))
+    return; /* a name before the quote, not a prefix */
+  for (uint32_t i = start; i < quote_at; i++) {
+    char letter = (char)(text[i] | 0x20);
+    if (letter != 'f' && letter != 'r' && letter != 'b' && letter != 'u')
+      return;
+  }
+  for (uint32_t i = start; i < quote_at; i++) {
+    *formatted |= (text[i] | 0x20) == 'f';
+    *raw |= (text[i] | 0x20) == 'r';
+  }
+}
+
+static void note_wrong(bracket_scanner *scanner) {
+  if (scanner->brackets > scanner->scan.open_where_wrong)
+    scanner->scan.open_where_wrong = scanner->brackets;
+}
+
+static void push_open(bracket_scanner *scanner, open_kind kind, char closer, int triple, int raw,
+                      uint32_t at) {
+  if (scanner->open_count >= scanner->open_capacity)
+    pf_grow((void **)&scanner->open, &scanner->open_capacity, scanner->open_count + 1, sizeof(open_item));
+  scanner->open[scanner->open_count++] = (open_item){(uint8_t)kind, closer, (uint8_t)triple, (uint8_t)raw};
+  if (kind == OPEN_FORMATTED) {
+    if (++scanner->formatted > GRAMMAR_STRING_LIMIT)
+      note_wrong(scanner);
+    return;
+  }
+  if (++scanner->brackets > scanner->scan.deepest) {
+    scanner->scan.deepest = scanner->brackets;
+    if (scanner->brackets == PYTHON_NESTING_LIMIT + 1)
+      scanner->scan.too_deep_at = at;
+  }
+}
+
+static void pop_open(bracket_scanner *scanner) {
+  if (scanner->open[--scanner->open_count].kind == OPEN_FORMATTED)
+    scanner->formatted--;
+  else
+    scanner->brackets--;
+}
+
+/* Ends the innermost f-string where its text ends early (its quote inside a format spec, a
+ * line break in a one-line one): what it left open is where the brackets go wrong. */
+static void end_formatted(bracket_scanner *scanner) {
+  if (scanner->open[scanner->open_count - 1].kind != OPEN_FORMATTED)
+    note_wrong(scanner);
+  while (scanner->open_count && scanner->open[scanner->open_count - 1].kind != OPEN_FORMATTED)
+    pop_open(scanner);
+  if (scanner->open_count)
+    pop_open(scanner);
+}
+
+/* Reads f-string text (top is OPEN_FORMATTED) or format spec text (OPEN_FIELD_SPEC) from
+ * text[i]; returns the index of the last byte it acted on. */
+static uint32_t scan_formatted_text(bracket_scanner *scanner, uint32_t i) {
+  const char *text = scanner->text;
+  uint32_t length = scanner->length;
+  open_item top = scanner->open[scanner->open_count - 1];
+  char quote = top.closer;
+  int triple = top.triple, raw = top.raw;
+  for (; i < length; i++) {
+    char c = text[i];
+    if (c == '\\') {
+      if (!raw && i + 2 < length && text[i + 1] == 'N' && text[i + 2] == '{') {
+        i += 3; /* \N{NAME} is a character, not a replacement field */
+        while (i < length && text[i] != '}' && text[i] != quote && text[i] != '\n')
+          i++;
+        if (i < length && text[i] != '}')
+          i--;
+      } else if (i + 1 < length && text[i + 1] != '{' &&
+                 (!raw || text[i + 1] == quote || text[i + 1] == '\\')) {
+        i++; /* an escaped byte; a backslash before a brace leaves the brace a brace */
+      }
+    } else if (c == '{') {
+      if (top.kind == OPEN_FORMATTED && i + 1 < length && text[i + 1] == '{') {
+        i++; /* {{ is a brace */
+        continue;
+      }
+      push_open(scanner, OPEN_FIELD, quote, triple, raw, i);
+      return i;
+    } else if (c == '}') {
+      if (top.kind == OPEN_FIELD_SPEC) {
+        pop_open(scanner);
+        return i;
+      }
+      if (i + 1 < length && text[i + 1] == '}')
+        i++;
+    } else if (c == quote && (!triple || (i + 2 < length && text[i + 1] == quote && text[i + 2] == quote))) {
+      end_formatted(scanner);
+      return i + (triple ? 2 : 0);
+    } else if (!triple && (c == '\n' || c == '\r')) {
+      end_formatted(scanner);
+      return i;
+    }
+  }
+  return length;
+}
+
+/* Scans the brackets of the text, skipping comments and string literals but following the
+ * replacement fields of f-strings, nested ones too (an approximation of Python's tokenizer
+ * that is exact for every valid program). */
 static bracket_scan scan_brackets(const pf_source *source) {
-  /* The bytes the scan acts on; it skips runs of the others in a tight loop. */
-  static const unsigned char acts_on[256] = {
-      ['#'] = 1, ['"'] = 1, ['\''] = 1, ['('] = 1, ['['] = 1, ['{'] = 1, [')'] = 1, [']'] = 1, ['}'] = 1};
+  /* The bytes the scan acts on in code; it skips runs of the others in a tight loop. */
+  static const unsigned char acts_on[256] = {['#'] = 1, ['"'] = 1, ['\''] = 1, ['('] = 1, ['['] = 1,
+                                             ['{'] = 1, [')'] = 1, [']'] = 1,  ['}'] = 1, [':'] = 1};
+  bracket_scanner scanner = {.text = source->text, .length = source->length};
   const char *text = source->text;
-  uint32_t length = source->length, depth = 0;
-  bracket_scan scan = {0};
-  char *open = NULL; /* the closing bracket each open one wants, innermost last */
-  size_t open_capacity = 0;
+  uint32_t length = source->length;
   for (uint32_t i = 0; i < length; i++) {
+    if (scanner.open_count) {
+      uint8_t kind = scanner.open[scanner.open_count - 1].kind;
+      if (kind == OPEN_FORMATTED || kind == OPEN_FIELD_SPEC) {
+        i = scan_formatted_text(&scanner, i);
+        continue;
+      }
+    }
     while (i < length && !acts_on[(unsigned char)text[i]])
       i++;
     if (i == length)
@@ -374,27 +521,34 @@ static bracket_scan scan_brackets(const pf_source *source) {
       while (i < length && text[i] != '\n' && text[i] != '\r')
         i++;
     } else if (c == '"' || c == '\'') {
-      i = pf_skip_string_literal(text, length, i);
-    } else if (c == '(' || c == '[' || c == '{') {
-      if (depth >= open_capacity)
-        pf_grow((void **)&open, &open_capacity, (size_t)depth + 1, 1);
-      open[depth] = c == '(' ? ')' : c == '[' ? ']' : '}';
-      if (++depth > scan.deepest) {
-        scan.deepest = depth;
-        if (depth == PYTHON_NESTING_LIMIT + 1)
-          scan.too_deep_at = i;
+      int formatted, raw;
+      string_prefix(text, i, &formatted, &raw);
+      if (!formatted) {
+        i = pf_skip_string_literal(text, length, i);
+        continue;
       }
+      int triple = i + 2 < length && text[i + 1] == c && text[i + 2] == c;
+      push_open(&scanner, OPEN_FORMATTED, c, triple, raw, i);
+      i += triple ? 2 : 0;
+    } else if (c == ':') {
+      /* A colon directly in a replacement field starts its format spec (a lambda or walrus
+       * there needs parentheses). */
+      if (scanner.open_count && scanner.open[scanner.open_count - 1].kind == OPEN_FIELD)
+        scanner.open[scanner.open_count - 1].kind = OPEN_FIELD_SPEC;
+    } else if (c == '(' || c == '[' || c == '{') {
+      push_open(&scanner, OPEN_BRACKET, c == '(' ? ')' : c == '[' ? ']' : '}', 0, 0, i);
     } else {
-      if ((!depth || open[depth - 1] != c) && depth > scan.open_where_wrong)
-        scan.open_where_wrong = depth;
-      if (depth)
-        depth--;
+      const open_item *top = scanner.open_count ? &scanner.open[scanner.open_count - 1] : NULL;
+      int matches = top && (top->kind == OPEN_FIELD ? c == '}' : top->closer == c);
+      if (!matches)
+        note_wrong(&scanner);
+      if (top)
+        pop_open(&scanner);
     }
   }
-  if (depth > scan.open_where_wrong)
-    scan.open_where_wrong = depth;
-  free(open);
-  return scan;
+  note_wrong(&scanner);
+  free(scanner.open);
+  return scanner.scan;
 }
 
 /* What every file's findings go through last, whether or not it could be parsed: positions,
@@ -431,9 +585,10 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
     pf_emit_range(&report, brackets.too_deep_at, brackets.too_deep_at + 1, 0,
                   "Syntax error: too many nested parentheses (%u levels; Python allows %d)%s",
                   brackets.deepest, PYTHON_NESTING_LIMIT,
-                  skip_parse
-                      ? "; with that many brackets unclosed or mismatched, the file was not checked further"
-                      : "");
+                  skip_parse ? "; with that many brackets unclosed, mismatched or in f-strings nested too "
+                               "deep for the parser, "
+                               "the file was not checked further"
+                             : "");
   }
   TSNode no_tree = {0};
   if (skip_parse) {
@@ -507,10 +662,17 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
   }
   finish_file(linter, source, settings, root, out);
   TSNode unsafe;
-  if (pf_tree_has_unsafe_error(root, source->text, source->length, is_python_blank, &unsafe))
-    pf_tree_abandon(tree); /* the walk did not enter that ERROR node; deleting it would corrupt the heap */
-  else
+  if (pf_tree_has_unsafe_error(root, source->text, source->length, is_python_blank, &unsafe)) {
+    /* The walk did not enter that ERROR node; deleting it would corrupt the heap, and so would
+     * the parser's pool of freed subtrees, which shares its memory: both are given up, and the
+     * next file gets a new parser. */
+    pf_tree_abandon(tree);
+    pf_tree_abandon_parser(linter->parser);
+    linter->parser = new_python_parser();
+    linter->parsed_once = 0;
+  } else {
     ts_tree_delete(tree);
+  }
 }
 
 /* Lints what pf_source_load_* produced (`status`, and `reason` when it failed), then frees it. */

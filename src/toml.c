@@ -1154,7 +1154,9 @@ int pf_toml_parse(pf_toml_document *document, const char *text, size_t length, p
         fail(&p, position_of_node(&p, unsafe),
              "TOML syntax error: cannot parse the text from here (too many tokens out of place)");
         pf_tree_abandon(tree);
+        pf_tree_abandon_parser(parser); /* its pool of subtrees shares the node's memory */
         tree = NULL;
+        parser = NULL;
       } else {
         report_syntax_error(&p, root_node);
       }
@@ -1169,7 +1171,8 @@ int pf_toml_parse(pf_toml_document *document, const char *text, size_t length, p
     if (tree)
       ts_tree_delete(tree);
   }
-  ts_parser_delete(parser);
+  if (parser)
+    ts_parser_delete(parser);
   free(p.kind_of_symbol);
   free(p.slots);
   free(p.work);

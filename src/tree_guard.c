@@ -80,3 +80,11 @@ void pf_tree_abandon(TSTree *tree) {
   (void)tree;
 #endif
 }
+
+void pf_tree_abandon_parser(TSParser *parser) {
+#if PF_LEAK_SANITIZER
+  __lsan_ignore_object(parser);
+#else
+  (void)parser;
+#endif
+}

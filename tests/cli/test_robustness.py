@@ -73,6 +73,45 @@ for name in ("unclosed.py", "mismatched.py"):
     check(f"{name}: one PF000, not parsed", found == [(3, 205, "PF000")] and "not checked further" in messages[0],
           (found, messages))
 remove_tree(deep)
+
+# The brackets of f-string replacement fields count, nested f-strings too: 70,000 nested
+# f-strings are balanced for Python, but the grammar's scanner follows at most 255 open strings,
+# and its error recovery then builds an ERROR node too big for the runtime (a heap corruption).
+# Such a file is reported once and not parsed; no supervisor, so that a crash would show.
+# Ordinary f-strings (format specs, nested fields, escaped braces, \N{...}, nested quotes) and a
+# few hundred nested f-strings are still parsed and checked.
+NESTED = 70_000
+fstrings = temporary_tree({
+    "nested_fstrings.py": "x = " + 'f"{' * NESTED + "a" + '}"' * NESTED + "\n",
+    "field_unclosed.py": 'x = f"{' + "(" * NESTED + '"\n',
+    "few_nested.py": MUTATED + "x = " + 'f"{' * 300 + "a" + '}"' * 300 + "\n",
+    "ordinary.py": MUTATED + (
+        "x = f\"{a:>{width}} {b!r:^10} {{literal}} \\N{BULLET} {c:#x} {d['k']:{'<'}{w}}\"\n"
+        "y = rf\"\\d{a}\" f'{\"nested\"}' f\"\"\"{\n    a\n}\"\"\" F'{a:%Y-%m-%d}' f\"{'}'}\"\n"
+        "z = f\"{(lambda: 1)()}\" + f\"{x:=10}\" + f\"{ {'a': 1}['a'] }\" + f'{a!r}' + f\"\\{x}\"\n"
+    ) + AFTER,
+})
+NO_SUPERVISOR = {"PITFALL_NO_SUPERVISOR": "1", **NO_BUDGET}
+
+
+def unsupervised_findings(name):
+    result = run("check", "--no-cache", "--output-format", "json", name, cwd=fstrings, env=NO_SUPERVISOR)
+    findings = json.loads(result.stdout or b"[]")
+    return result.returncode, sorted((f["location"]["row"], f["location"]["column"], f["code"]) for f in findings), \
+        [f["message"] for f in findings if f["code"] == "PF000"]
+
+
+for name, column in (("nested_fstrings.py", 5 + 3 * 200 + 2), ("field_unclosed.py", 7 + 200)):
+    status, found, messages = unsupervised_findings(name)
+    check(f"{name}: one PF000, not parsed, no crash", status == 1 and found == [(1, column, "PF000")] and
+          "not checked further" in messages[0], (status, found, messages))
+status, found, messages = unsupervised_findings("few_nested.py")
+check("300 nested f-strings: too deep for Python, still parsed", status == 1 and (3, 5 + 3 * 200 + 2, "PF000") in found
+      and not any("not checked further" in message for message in messages), (status, found, messages))
+status, found, messages = unsupervised_findings("ordinary.py")
+check("ordinary f-strings: parsed and checked", status == 1 and found == [(1, 9, "PF001"), (7, 75, "PF006"), (9, 9, "PF001")],
+      (status, found, messages))
+remove_tree(fstrings)
 root_ok = temporary_tree({"nested_ok.py": "x = " + "(" * 200 + "1" + ")" * 200 + "\ny = '(((' # ((((\n"})
 check("200 levels are fine", run("check", "nested_ok.py", cwd=root_ok).returncode == 0)
 remove_tree(root_ok)

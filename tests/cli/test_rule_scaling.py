@@ -1,0 +1,39 @@
+#!/usr/bin/env python3
+"""Rules take time linear in the file on shapes that once made them quadratic; the findings are
+exact. No timing assertions: tests/CMakeLists.txt gives this test a timeout that the quadratic
+versions exceed by far at these sizes (each file took minutes; now each takes under a second).
+  - PF001/PF003 looked up local imports by walking the enclosing function or class body again
+    for every call in a default or a tuple (20,000 class-level `X = (1, foo())`, or 20,000
+    `def f(a=foo())` in one function).
+  - PF002 walked up through every enclosing list or tuple for each name, to see whether it is an
+    unpacking target (100,000 nested lists around 100,000 names)."""
+import json
+
+from clitest import check, finish, remove_tree, run, temporary_tree
+
+COUNT = 20_000
+DEPTH = 100_000
+tree = temporary_tree({
+    "class_tuples.py": "class A:\n    import collections as c\n" +
+    "".join(f"    X{i} = (1, foo())\n" for i in range(COUNT)) + "    LAST = (1, c.deque())\n",
+    "function_defaults.py": "def g():\n    import collections as c\n" +
+    "".join(f"    def f{i}(a=foo()): pass\n" for i in range(COUNT)) + "    def last(a=c.deque()): pass\n",
+    "deep_lists.py": "x = " + "[" * DEPTH + "a," * DEPTH + "]" * DEPTH + "\ndef g(b={}): pass\n",
+})
+
+
+def findings(name):
+    result = run("check", "--no-cache", "--output-format", "json", name, cwd=tree)
+    return result.returncode, sorted((f["location"]["row"], f["location"]["column"], f["code"])
+                                     for f in json.loads(result.stdout or b"[]"))
+
+
+# The one mutable call is found through the import in the class or function body.
+check("20,000 class-level tuples: the last one's deque, through the class's import",
+      findings("class_tuples.py") == (1, [(COUNT + 3, 16, "PF003")]), findings("class_tuples.py"))
+check("20,000 defs in a function: the last one's deque default, through the function's import",
+      findings("function_defaults.py") == (1, [(COUNT + 3, 16, "PF001")]), findings("function_defaults.py"))
+check("100,000 nested lists of names: too deep for Python, still checked",
+      findings("deep_lists.py") == (1, [(1, 205, "PF000"), (2, 9, "PF001")]), findings("deep_lists.py"))
+remove_tree(tree)
+finish()
