@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "edit_distance.h"
 #include "report.h"
 
 static const char main_help[] =
@@ -240,38 +241,13 @@ static int parse_check(pf_cli *cli, int argc, char **argv, int start) {
   return 0;
 }
 
-/* Levenshtein distance between two short ASCII words; words over 32 bytes are far from all. */
-static size_t word_distance(const char *a, const char *b) {
-  size_t a_length = strlen(a), b_length = strlen(b);
-  if (a_length > 32 || b_length > 32)
-    return (size_t)-1;
-  size_t row[33];
-  for (size_t j = 0; j <= b_length; j++)
-    row[j] = j;
-  for (size_t i = 1; i <= a_length; i++) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b_length; j++) {
-      size_t above = row[j];
-      size_t best = diagonal + (a[i - 1] == b[j - 1] ? 0 : 1);
-      if (above + 1 < best)
-        best = above + 1;
-      if (row[j - 1] + 1 < best)
-        best = row[j - 1] + 1;
-      row[j] = best;
-      diagonal = above;
-    }
-  }
-  return row[b_length];
-}
-
 /* The command `word` is a misspelling of (at most two edits away), or NULL. */
 static const char *close_command(const char *word) {
   static const char *const commands[] = {"check", "rule", "rules", "help", "version"};
   const char *best = NULL;
   size_t best_distance = 3;
   for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-    size_t distance = word_distance(word, commands[i]);
+    size_t distance = pf_edit_distance(word, strlen(word), commands[i], 0);
     if (distance < best_distance) {
       best = commands[i];
       best_distance = distance;

@@ -20,6 +20,7 @@
 
 #include "arena.h"
 #include "discover.h"
+#include "edit_distance.h"
 #include "gitignore.h"
 #include "glob.h"
 #include "paths.h"
@@ -289,45 +290,12 @@ static const char *const known_keys[] = {
 };
 enum { KNOWN_KEY_COUNT = sizeof(known_keys) / sizeof(known_keys[0]) };
 
-static char fold(char c) {
-  if (c >= 'A' && c <= 'Z')
-    return (char)(c - 'A' + 'a');
-  return c == '_' ? '-' : c;
-}
-
-/* Levenshtein distance, case-insensitive and with '_' the same as '-'; inputs over 64 bytes
- * count as far from everything. */
-static size_t edit_distance(const char *a, size_t a_length, const char *b) {
-  size_t b_length = strlen(b);
-  if (a_length > 64 || b_length > 64)
-    return (size_t)-1;
-  size_t row[65];
-  for (size_t j = 0; j <= b_length; j++)
-    row[j] = j;
-  for (size_t i = 1; i <= a_length; i++) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    for (size_t j = 1; j <= b_length; j++) {
-      size_t above = row[j];
-      size_t cost = fold(a[i - 1]) == fold(b[j - 1]) ? 0 : 1;
-      size_t best = diagonal + cost;
-      if (above + 1 < best)
-        best = above + 1;
-      if (row[j - 1] + 1 < best)
-        best = row[j - 1] + 1;
-      row[j] = best;
-      diagonal = above;
-    }
-  }
-  return row[b_length];
-}
-
 /* The known key closest to `key`, when it is close enough to be the one meant. */
 static const char *suggest_key(const char *key, size_t length) {
   const char *best = NULL;
   size_t best_distance = (size_t)-1;
   for (size_t i = 0; i < KNOWN_KEY_COUNT; i++) {
-    size_t distance = edit_distance(key, length, known_keys[i]);
+    size_t distance = pf_edit_distance(key, length, known_keys[i], 1);
     if (distance < best_distance) {
       best_distance = distance;
       best = known_keys[i];
