@@ -433,8 +433,7 @@ void pf_add_noqa_file(pf_linter *linter, const char *path, const pf_settings *se
   pf_diagnostic_list before = {0}, after = {0};
   plan edits = {0};
   pf_arena arena = {0};
-  TSParser *parser = ts_parser_new();
-  ts_parser_set_language(parser, pf_language);
+  TSParser *parser = pf_python_parser_new();
   TSTree *tree = NULL, *edited_tree = NULL;
   char *edited = NULL, *edited_raw = NULL;
   char reason[512];

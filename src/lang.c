@@ -78,3 +78,20 @@ int pf_lang_init(char *error, size_t error_size) {
   pf_language = language;
   return 0;
 }
+
+static void grammar_failed(void) {
+  fputs("pitfall: error: cannot load the tree-sitter-python grammar\n", stderr);
+  exit(2);
+}
+
+TSParser *pf_python_parser_new(void) {
+  TSParser *parser = ts_parser_new();
+  if (!parser || !ts_parser_set_language(parser, pf_language))
+    grammar_failed();
+  return parser;
+}
+
+void pf_python_parser_refresh(TSParser *parser) {
+  if (!ts_parser_set_language(parser, pf_language))
+    grammar_failed();
+}

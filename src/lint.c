@@ -30,8 +30,7 @@ typedef struct dispatch_list {
 } dispatch_list;
 
 struct pf_linter {
-  TSParser *parser; /* replaced by a new one before each parse but the first (fresh_parser) */
-  int parsed_once;
+  TSParser *parser; /* its scanner state renewed before each parse (pf_python_parser_refresh) */
   pf_arena arena;
   TSNode *nodes;
   TSFieldId *fields;
@@ -45,35 +44,9 @@ struct pf_linter {
   int gave_up;        /* the last pf_lint_source ran out of its parse budget (parse_budget.h) */
 };
 
-static TSParser *new_python_parser(void) {
-  TSParser *parser = ts_parser_new();
-  if (!parser || !ts_parser_set_language(parser, pf_language)) {
-    fputs("pitfall: error: cannot load the tree-sitter-python grammar\n", stderr);
-    exit(2);
-  }
-  return parser;
-}
-
-/* A parser whose scanner no earlier file has touched. A parser's state outlives ts_parser_reset:
- * tree-sitter-python's external scanner keeps whether it is inside an f-string across
- * parses (its deserialize of an empty state leaves that flag alone), so a file after one
- * that ended inside a broken f-string was parsed differently from the same file alone, and
- * findings depended on the thread count and the order of files. Setting the language anew
- * costs nothing measurable (callgrind), where a new parser per file cost 3% of the parse. */
-static TSParser *fresh_parser(pf_linter *linter) {
-  /* Setting the language again destroys the external scanner's state and creates it anew
-   * (and resets the parser), which is all a new parser would change, without giving up
-   * the parser's grown buffers. */
-  if (!ts_parser_set_language(linter->parser, pf_language)) {
-    fputs("pitfall: error: cannot load the tree-sitter-python grammar\n", stderr);
-    exit(2);
-  }
-  return linter->parser;
-}
-
 pf_linter *pf_linter_new(void) {
   pf_linter *linter = pf_xcalloc(1, sizeof(pf_linter));
-  linter->parser = new_python_parser(); /* fails early when the grammar cannot be loaded */
+  linter->parser = pf_python_parser_new(); /* fails early when the grammar cannot be loaded */
   for (size_t index = 0; index < pf_rule_count && index < PF_MAX_RULES; index++) {
     const pf_rule *rule = pf_rules[index];
     for (const pf_kind *kind = rule->kinds; kind && *kind != PF_KIND_OTHER; kind++) {
@@ -595,8 +568,8 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
     finish_file(linter, source, settings, no_tree, out);
     return;
   }
-  TSParser *parser = linter->parsed_once ? fresh_parser(linter) : linter->parser;
-  linter->parsed_once = 1;
+  TSParser *parser = linter->parser;
+  pf_python_parser_refresh(parser);
   uint64_t budget = pf_parse_budget_apply(parser, source->length);
   TSTree *tree = ts_parser_parse_string(parser, NULL, source->text, source->length);
   if (!tree) {
@@ -668,8 +641,7 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
      * next file gets a new parser. */
     pf_tree_abandon(tree);
     pf_tree_abandon_parser(linter->parser);
-    linter->parser = new_python_parser();
-    linter->parsed_once = 0;
+    linter->parser = pf_python_parser_new();
   } else {
     ts_tree_delete(tree);
   }

@@ -141,15 +141,6 @@ static uint64_t settings_hash(worker *w, const pf_settings *settings) {
   return w->settings_hash;
 }
 
-static TSParser *new_parser_or_exit(void) {
-  TSParser *parser = ts_parser_new();
-  if (!parser || !ts_parser_set_language(parser, pf_language)) {
-    fputs("pitfall: error: cannot load the tree-sitter-python grammar\n", stderr);
-    exit(2);
-  }
-  return parser;
-}
-
 static void parse_only(worker *w, const pf_lint_task *task, pf_file_result *out) {
   memset(out, 0, sizeof(*out));
   out->path = pf_xstrdup(task->display_path);
@@ -160,9 +151,9 @@ static void parse_only(worker *w, const pf_lint_task *task, pf_file_result *out)
     out->error = pf_xstrdup(reason);
     return;
   }
-  /* A fresh scanner state per file, as pf_lint_source has (lint.c: fresh_parser), so that
-   * the floor the benchmark compares against pays the same per-file set-up. */
-  ts_parser_set_language(w->parser, pf_language);
+  /* A fresh scanner state per file, as pf_lint_source has, so that the floor the benchmark
+   * compares against pays the same per-file set-up. */
+  pf_python_parser_refresh(w->parser);
   pf_parse_budget_apply(w->parser, (size_t)length);
   TSTree *tree = ts_parser_parse_string(w->parser, NULL, w->buffer, (uint32_t)length);
   if (tree) {
@@ -264,7 +255,7 @@ static void *work(void *argument) {
   pool *p = w->pool;
   if (p->options->parse_only) {
     w->linter = pf_linter_new(); /* for files that crashed an earlier attempt */
-    w->parser = new_parser_or_exit();
+    w->parser = pf_python_parser_new();
   } else {
     w->linter = pf_linter_new();
     pf_linter_set_capture(w->linter, p->options->capture);
