@@ -317,7 +317,7 @@ static void visit_target(pf_context *ctx, pf001_state *state, TSNode target, uin
     } else if (kind == PF_KIND_PATTERN_LIST || kind == PF_KIND_TUPLE_PATTERN ||
                kind == PF_KIND_LIST_PATTERN || kind == PF_KIND_EXPRESSION_LIST || kind == PF_KIND_TUPLE ||
                kind == PF_KIND_LIST || kind == PF_KIND_LIST_SPLAT_PATTERN || kind == PF_KIND_LIST_SPLAT ||
-               strcmp(ts_node_type(node), "as_pattern_target") == 0) {
+               kind == PF_KIND_AS_PATTERN_TARGET) {
       uint32_t children = ts_node_named_child_count(node);
       for (uint32_t i = 0; i < children && depth < MAX_TARGETS; i++)
         stack[depth++] = ts_node_named_child(node, i);
@@ -421,14 +421,11 @@ static const char *function_display_name(pf_context *ctx, TSNode function) {
   return text;
 }
 
-static int type_is(TSNode node, const char *type) {
-  return !ts_node_is_null(node) && strcmp(ts_node_type(node), type) == 0;
-}
-
 /* `with x as a` and `except E as a`: the target after `as` of an as_pattern. */
 static TSNode as_pattern_alias(TSNode node) {
   TSNode null_node = {0};
-  return type_is(node, "as_pattern") ? ts_node_child_by_field_name(node, "alias", 5) : null_node;
+  return !ts_node_is_null(node) && pf_node_kind(node) == PF_KIND_AS_PATTERN ? pf_child(node, pf_field.ALIAS)
+                                                                            : null_node;
 }
 
 static void visit_with(pf_context *ctx, TSNode statement, pf001_state *state) {
@@ -436,7 +433,7 @@ static void visit_with(pf_context *ctx, TSNode statement, pf001_state *state) {
   uint32_t count = ts_node_named_child_count(statement);
   for (uint32_t i = 0; i < count; i++) {
     TSNode clause = ts_node_named_child(statement, i);
-    if (!type_is(clause, "with_clause"))
+    if (pf_node_kind(clause) != PF_KIND_WITH_CLAUSE)
       continue;
     uint32_t items = ts_node_named_child_count(clause);
     for (uint32_t j = 0; j < items; j++) {
@@ -483,18 +480,19 @@ static void visit_case_block(pf_context *ctx, TSNode block, TSNode clause, pf001
   uint32_t count = ts_node_named_child_count(clause);
   for (uint32_t i = 0; i < count; i++) {
     TSNode pattern = ts_node_named_child(clause, i);
-    if (!type_is(pattern, "case_pattern"))
+    if (pf_node_kind(pattern) != PF_KIND_CASE_PATTERN)
       continue;
     TSTreeCursor cursor = ts_tree_cursor_new(pattern);
     for (;;) {
       TSNode node = ts_tree_cursor_current_node(&cursor);
       TSNode parent = ts_node_parent(node);
       if (pf_node_kind(node) == PF_KIND_IDENTIFIER &&
-          (type_is(parent, "splat_pattern") ||
-           (type_is(parent, "as_pattern") && ts_node_eq(node, ts_node_named_child(parent, 1)))))
+          (pf_node_kind(parent) == PF_KIND_SPLAT_PATTERN ||
+           (pf_node_kind(parent) == PF_KIND_AS_PATTERN && ts_node_eq(node, ts_node_named_child(parent, 1)))))
         record_name(ctx, state, node, after, until);
       else if (pf_node_kind(node) == PF_KIND_DOTTED_NAME && ts_node_named_child_count(node) == 1 &&
-               (type_is(parent, "case_pattern") || type_is(parent, "keyword_pattern")))
+               (pf_node_kind(parent) == PF_KIND_CASE_PATTERN ||
+                pf_node_kind(parent) == PF_KIND_KEYWORD_PATTERN))
         record_name(ctx, state, ts_node_named_child(node, 0), after, until);
       if (ts_tree_cursor_goto_first_child(&cursor))
         continue;
@@ -584,7 +582,7 @@ static void visit(pf_context *ctx, TSNode node, void *opaque) {
       visit_import(ctx, node, state);
     break;
   case PF_KIND_BLOCK:
-    if (state->count && type_is(pf_parent(ctx), "case_clause"))
+    if (state->count && pf_node_kind(pf_parent(ctx)) == PF_KIND_CASE_CLAUSE)
       visit_case_block(ctx, node, pf_parent(ctx), state);
     break;
   case PF_KIND_NAMED_EXPRESSION: {

@@ -1055,8 +1055,7 @@ static name_binding binding_of_identifier(const pf_context *ctx, pf002_state *st
     if (statement == PF_KIND_IMPORT_FROM_STATEMENT)
       return ctx->fields[d - 1] == pf_field.NAME ? NAME_BOUND : NAME_NOT_BOUND;
     /* a capture pattern: `case name:` is a dotted name of one part in a case pattern */
-    if (statement == PF_KIND_OTHER && ts_node_named_child_count(parent) == 1 &&
-        strcmp(ts_node_type(ctx->nodes[d - 2]), "case_pattern") == 0)
+    if (statement == PF_KIND_CASE_PATTERN && ts_node_named_child_count(parent) == 1)
       return NAME_BOUND;
     return NAME_NOT_BOUND;
   }
@@ -1064,9 +1063,9 @@ static name_binding binding_of_identifier(const pf_context *ctx, pf002_state *st
     break;
   }
   if (field == pf_field.ALIAS ||
-      (d >= 2 && ctx->fields[d - 1] == pf_field.ALIAS && kind_of(parent) == PF_KIND_OTHER))
+      (d >= 2 && ctx->fields[d - 1] == pf_field.ALIAS && kind_of(parent) == PF_KIND_AS_PATTERN_TARGET))
     return NAME_BOUND; /* except E as name; with x as name; case p as name */
-  if (kind_of(parent) == PF_KIND_OTHER && strcmp(ts_node_type(parent), "splat_pattern") == 0)
+  if (kind_of(parent) == PF_KIND_SPLAT_PATTERN)
     return NAME_BOUND; /* case [*name] */
   /* targets, possibly inside unpacking */
   uint32_t top = d;
@@ -1089,7 +1088,7 @@ static name_binding binding_of_identifier(const pf_context *ctx, pf002_state *st
     return NAME_BOUND;
   if (statement == PF_KIND_FOR_IN_CLAUSE && target_field == pf_field.LEFT)
     return NAME_BOUND_COMPREHENSION;
-  if (top >= 2 && statement == PF_KIND_OTHER && ctx->fields[top - 1] == pf_field.ALIAS)
+  if (top >= 2 && statement == PF_KIND_AS_PATTERN_TARGET && ctx->fields[top - 1] == pf_field.ALIAS)
     return NAME_BOUND; /* with x as (a, name) */
   return NAME_NOT_BOUND;
 }
@@ -1291,7 +1290,7 @@ static void visit_with(pf_context *ctx, TSNode node, pf002_state *state) {
   uint32_t clauses = ts_node_named_child_count(node);
   for (uint32_t c = 0; c < clauses; c++) {
     TSNode clause = ts_node_named_child(node, c);
-    if (kind_of(clause) != PF_KIND_OTHER)
+    if (kind_of(clause) != PF_KIND_WITH_CLAUSE)
       continue; /* the body */
     uint32_t items = ts_node_named_child_count(clause);
     for (uint32_t i = 0; i < items; i++) {

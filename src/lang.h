@@ -41,6 +41,13 @@
   X(TYPED_PARAMETER, "typed_parameter")                                                                      \
   X(LIST_SPLAT_PATTERN, "list_splat_pattern")                                                                \
   X(DICTIONARY_SPLAT_PATTERN, "dictionary_splat_pattern")                                                    \
+  X(SPLAT_PATTERN, "splat_pattern")                                                                          \
+  X(KEYWORD_PATTERN, "keyword_pattern")                                                                      \
+  X(CASE_PATTERN, "case_pattern")                                                                            \
+  X(CASE_CLAUSE, "case_clause")                                                                              \
+  X(AS_PATTERN, "as_pattern")                                                                                \
+  X(AS_PATTERN_TARGET, "as_pattern_target")                                                                  \
+  X(WITH_CLAUSE, "with_clause")                                                                              \
   X(KEYWORD_SEPARATOR, "keyword_separator")                                                                  \
   X(POSITIONAL_SEPARATOR, "positional_separator")                                                            \
   X(BLOCK, "block")                                                                                          \
