@@ -253,36 +253,6 @@ char *pf_uri_encode_path(const char *path) {
   return encoded;
 }
 
-size_t pf_utf8_sequence_length(const unsigned char *s, size_t n) {
-  if (s[0] < 0x80)
-    return 1;
-  size_t need;
-  unsigned char low = 0x80, high = 0xBF;
-  if (s[0] >= 0xC2 && s[0] <= 0xDF) {
-    need = 1;
-  } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
-    need = 2;
-    if (s[0] == 0xE0)
-      low = 0xA0;
-    if (s[0] == 0xED)
-      high = 0x9F;
-  } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
-    need = 3;
-    if (s[0] == 0xF0)
-      low = 0x90;
-    if (s[0] == 0xF4)
-      high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (n <= need || s[1] < low || s[1] > high)
-    return 0;
-  for (size_t k = 2; k <= need; k++)
-    if ((s[k] & 0xC0) != 0x80)
-      return 0;
-  return need + 1;
-}
-
 char *pf_utf8_sanitize(const char *text) {
   size_t length = strlen(text);
   char *clean = pf_xmalloc(length * 3 + 1);

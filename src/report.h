@@ -88,10 +88,6 @@ char *pf_report_relative_path(const pf_run_report *report, const char *path);
  * (ALPHA DIGIT - . _ ~) and "/" becomes %XX. Heap string. */
 char *pf_uri_encode_path(const char *path);
 
-/* Length of the valid UTF-8 sequence at s (n bytes left, n >= 1), or 0 when it is not valid
- * (a stray continuation byte, an overlong form, a surrogate, a truncated sequence). */
-size_t pf_utf8_sequence_length(const unsigned char *s, size_t n);
-
 /* A copy of `text` in which every byte that is not part of valid UTF-8 becomes U+FFFD, so
  * that a file name in a legacy encoding cannot make JSON output invalid. Heap string. */
 char *pf_utf8_sanitize(const char *text);

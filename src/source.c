@@ -305,6 +305,36 @@ static const codec *find_codec(const char *name, size_t n) {
 
 /* ---- UTF-8 ---------------------------------------------------------------------------- */
 
+size_t pf_utf8_sequence_length(const unsigned char *s, size_t n) {
+  if (s[0] < 0x80)
+    return 1;
+  size_t need;
+  unsigned char low = 0x80, high = 0xBF;
+  if (s[0] >= 0xC2 && s[0] <= 0xDF) {
+    need = 1;
+  } else if (s[0] >= 0xE0 && s[0] <= 0xEF) {
+    need = 2;
+    if (s[0] == 0xE0)
+      low = 0xA0;
+    if (s[0] == 0xED)
+      high = 0x9F;
+  } else if (s[0] >= 0xF0 && s[0] <= 0xF4) {
+    need = 3;
+    if (s[0] == 0xF0)
+      low = 0x90;
+    if (s[0] == 0xF4)
+      high = 0x8F;
+  } else {
+    return 0;
+  }
+  if (n <= need || s[1] < low || s[1] > high)
+    return 0;
+  for (size_t k = 2; k <= need; k++)
+    if ((s[k] & 0xC0) != 0x80)
+      return 0;
+  return need + 1;
+}
+
 /* Offset of the first byte of the first invalid sequence, or n when all of s is valid UTF-8. */
 static size_t utf8_invalid_at(const unsigned char *s, size_t n) {
   size_t i = 0;
@@ -322,35 +352,10 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t n) {
       }
       continue;
     }
-    size_t need;
-    unsigned low = 0x80, high = 0xBF;
-    if (c >= 0xC2 && c <= 0xDF) {
-      need = 1;
-    } else if (c == 0xE0) {
-      need = 2;
-      low = 0xA0; /* overlong below U+0800 */
-    } else if (c == 0xED) {
-      need = 2;
-      high = 0x9F; /* surrogates */
-    } else if (c >= 0xE1 && c <= 0xEF) {
-      need = 2;
-    } else if (c == 0xF0) {
-      need = 3;
-      low = 0x90; /* overlong below U+10000 */
-    } else if (c >= 0xF1 && c <= 0xF3) {
-      need = 3;
-    } else if (c == 0xF4) {
-      need = 3;
-      high = 0x8F; /* above U+10FFFF */
-    } else {
-      return i; /* continuation byte, C0/C1 overlong lead, F5..FF */
-    }
-    if (n - i - 1 < need || s[i + 1] < low || s[i + 1] > high)
-      return i;
-    for (size_t k = 2; k <= need; k++)
-      if ((s[i + k] & 0xC0) != 0x80)
-        return i;
-    i += need + 1;
+    size_t sequence = pf_utf8_sequence_length(s + i, n - i);
+    if (!sequence)
+      return i; /* continuation byte, overlong form, surrogate, above U+10FFFF, truncated */
+    i += sequence;
   }
   return n;
 }

@@ -76,6 +76,10 @@ const char *pf_source_line_text(const pf_source *source, uint32_t line, uint32_t
  * byte, of the line break that ends an unterminated one-line string, or `length`. */
 uint32_t pf_skip_string_literal(const char *text, uint32_t length, uint32_t quote_at);
 
+/* Length of the valid UTF-8 sequence at s (n bytes left, n >= 1), or 0 when it is not valid
+ * (a stray continuation byte, an overlong form, a surrogate, a truncated sequence). */
+size_t pf_utf8_sequence_length(const unsigned char *s, size_t n);
+
 /* Number of code points in a UTF-8 byte range (the text is valid UTF-8). */
 uint32_t pf_utf8_count_code_points(const char *text, uint32_t length);
 
