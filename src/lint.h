@@ -47,7 +47,8 @@ void pf_lint_path(pf_linter *linter, const char *path, const char *display_path,
                   pf_file_result *out);
 
 /* Lints a file's bytes already read into memory (the worker pool reads them once, to hash them
- * for the cache too); `display_path` names it in output. */
+ * for the cache too); `display_path` names it in output. bytes[length] must be a NUL: the
+ * text is linted in place (pf_source_load_in_place), not copied. */
 void pf_lint_bytes(pf_linter *linter, const char *bytes, size_t length, const char *display_path,
                    const pf_settings *settings, pf_file_result *out);
 

@@ -520,7 +520,8 @@ static pf_load_status decode_iconv(const codec *c, const declaration *decl, cons
   return PF_LOAD_OK;
 }
 
-static pf_load_status build_line_index(pf_source *source, char *error, size_t error_size) {
+static pf_load_status build_line_index(pf_source *source, pf_source_buffers *buffers, char *error,
+                                       size_t error_size) {
   const char *s = source->text;
   size_t n = source->length, breaks = 0;
   /* Without a CR every break is a LF, and memchr finds those far faster than a byte loop. */
@@ -539,7 +540,26 @@ static pf_load_status build_line_index(pf_source *source, char *error, size_t er
     return PF_LOAD_TOO_LARGE;
   }
   size_t count = breaks + 1;
-  if (count > SIZE_MAX / sizeof(uint32_t) || !(source->line_starts = malloc(count * sizeof(uint32_t)))) {
+  if (count > SIZE_MAX / sizeof(uint32_t)) {
+    set_errno_error(error, error_size, ENOMEM);
+    return PF_LOAD_IO;
+  }
+  if (buffers) {
+    if (count > buffers->capacity) {
+      size_t capacity = buffers->capacity ? buffers->capacity : 1024;
+      while (capacity < count)
+        capacity = capacity > SIZE_MAX / 2 / sizeof(uint32_t) ? count : capacity * 2;
+      uint32_t *grown = realloc(buffers->line_starts, capacity * sizeof(uint32_t));
+      if (!grown) {
+        set_errno_error(error, error_size, ENOMEM);
+        return PF_LOAD_IO;
+      }
+      buffers->line_starts = grown;
+      buffers->capacity = capacity;
+    }
+    source->line_starts = buffers->line_starts;
+    source->borrowed |= PF_SOURCE_BORROWED_LINES;
+  } else if (!(source->line_starts = malloc(count * sizeof(uint32_t)))) {
     set_errno_error(error, error_size, ENOMEM);
     return PF_LOAD_IO;
   }
@@ -559,9 +579,11 @@ static pf_load_status build_line_index(pf_source *source, char *error, size_t er
 }
 
 /* Decodes `raw` into `out`. When `owned` is not NULL it is `raw`, a malloc'd buffer with room
- * for a terminator after `length` bytes, and this function takes it over. */
-static pf_load_status load(pf_source *out, char *owned, const char *raw, size_t length, char *error,
-                           size_t error_size) {
+ * for a terminator after `length` bytes, and this function takes it over. With `buffers`
+ * (pf_source_load_in_place), UTF-8 text is borrowed from `raw`, which has a NUL at
+ * raw[length], and the line index goes into the buffers. */
+static pf_load_status load(pf_source *out, char *owned, const char *raw, size_t length,
+                           pf_source_buffers *buffers, char *error, size_t error_size) {
   char *text = NULL;
   size_t text_length = 0;
   pf_load_status status = PF_LOAD_OK;
@@ -622,7 +644,11 @@ static pf_load_status load(pf_source *out, char *owned, const char *raw, size_t 
       status = PF_LOAD_DECODE;
       goto done;
     }
-    if (owned) {
+    if (buffers) {
+      out->text = (char *)body; /* never written through: see PF_SOURCE_BORROWED_TEXT */
+      out->borrowed |= PF_SOURCE_BORROWED_TEXT;
+      text_length = body_length;
+    } else if (owned) {
       memmove(owned, body, body_length);
       text = owned;
       owned = NULL;
@@ -633,8 +659,10 @@ static pf_load_status load(pf_source *out, char *owned, const char *raw, size_t 
     } else if (body_length) {
       memcpy(text, body, body_length);
     }
-    text[body_length] = '\0';
-    text_length = body_length;
+    if (text) {
+      text[body_length] = '\0';
+      text_length = body_length;
+    }
   } else {
     status = decode_iconv(c, &decl, body, body_length, &text, &text_length, error, error_size,
                           &out->decode_error_at);
@@ -647,12 +675,13 @@ static pf_load_status load(pf_source *out, char *owned, const char *raw, size_t 
     }
   }
 
-  out->text = text;
+  if (text)
+    out->text = text;
   out->length = (uint32_t)text_length;
   out->had_bom = bom;
   snprintf(out->encoding, sizeof out->encoding, "%s", c->name);
   text = NULL;
-  status = build_line_index(out, error, error_size);
+  status = build_line_index(out, buffers, error, error_size);
   if (status != PF_LOAD_OK)
     pf_source_free(out);
 
@@ -671,7 +700,24 @@ pf_load_status pf_source_load_bytes(pf_source *out, const char *bytes, size_t le
     return PF_LOAD_IO;
   }
   memset(out, 0, sizeof *out);
-  return load(out, NULL, bytes ? bytes : "", length, error, error_size);
+  return load(out, NULL, bytes ? bytes : "", length, NULL, error, error_size);
+}
+
+pf_load_status pf_source_load_in_place(pf_source *out, const char *bytes, size_t length,
+                                       pf_source_buffers *buffers, char *error, size_t error_size) {
+  if (error && error_size)
+    error[0] = '\0';
+  if (!out || !bytes || !buffers || bytes[length] != '\0') {
+    set_errno_error(error, error_size, EINVAL);
+    return PF_LOAD_IO;
+  }
+  memset(out, 0, sizeof *out);
+  return load(out, NULL, bytes, length, buffers, error, error_size);
+}
+
+void pf_source_buffers_free(pf_source_buffers *buffers) {
+  free(buffers->line_starts);
+  memset(buffers, 0, sizeof *buffers);
 }
 
 /* Reads fp to its end into a malloc'd buffer with room for a terminator. `hint` is the
@@ -746,7 +792,7 @@ static pf_load_status load_stream(pf_source *out, FILE *fp, char *error, size_t 
   pf_load_status status = read_all(fp, hint, &buffer, &length, error, error_size);
   if (status != PF_LOAD_OK)
     return status;
-  return load(out, buffer, buffer, length, error, error_size);
+  return load(out, buffer, buffer, length, NULL, error, error_size);
 }
 
 pf_load_status pf_source_load_stream(pf_source *out, FILE *fp, char *error, size_t error_size) {
@@ -783,8 +829,10 @@ pf_load_status pf_source_load_file(pf_source *out, const char *path, char *error
 void pf_source_free(pf_source *source) {
   if (!source)
     return;
-  free(source->text);
-  free(source->line_starts);
+  if (!(source->borrowed & PF_SOURCE_BORROWED_TEXT))
+    free(source->text);
+  if (!(source->borrowed & PF_SOURCE_BORROWED_LINES))
+    free(source->line_starts);
   memset(source, 0, sizeof *source);
 }
 
