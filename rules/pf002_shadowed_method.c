@@ -215,6 +215,13 @@ typedef struct target_run {
   uint8_t only_parentheses; /* every container of the run is a parenthesized expression */
 } target_run;
 
+/* What method_instance_parameter found for the frame `frame` (a function or lambda node). */
+typedef struct frame_parameter {
+  TSNode frame;
+  int is_method;
+  TSNode first; /* its first positional parameter's name (null: none) */
+} frame_parameter;
+
 typedef struct pf002_state {
   class_record *classes;
   size_t class_count, class_capacity;
@@ -234,6 +241,8 @@ typedef struct pf002_state {
   size_t saved_count, saved_capacity;
   target_run *target_runs; /* per walk depth, for binding_of_identifier */
   size_t target_run_capacity;
+  frame_parameter *frame_parameters; /* per frame index, for method_instance_parameter */
+  size_t frame_parameter_capacity;
 } pf002_state;
 
 /* pf_node_kind that accepts a null node (a missing field), as PF_KIND_OTHER. */
@@ -502,10 +511,31 @@ static int is_method_frame(const pf_context *ctx, uint32_t f) {
   if (frame->kind == PF_KIND_FUNCTION_DEFINITION)
     return 1;
   return frame->kind == PF_KIND_LAMBDA && frame->depth > 0 &&
-         kind_of(ctx->nodes[frame->depth - 1]) == PF_KIND_ASSIGNMENT &&
+         (pf_kind)ctx->kinds[frame->depth - 1] == PF_KIND_ASSIGNMENT &&
          ctx->fields[frame->depth] == pf_field.RIGHT &&
          kind_of(pf_unparenthesize(pf_child(ctx->nodes[frame->depth - 1], pf_field.LEFT))) ==
              PF_KIND_IDENTIFIER;
+}
+
+/* Whether frame `f` is a method (is_method_frame), and its first positional parameter: the
+ * instance's name. Asked for every enclosing frame of every attribute target and of every
+ * bound name, so the answer is kept per frame index until another frame takes that index. */
+static int method_instance_parameter(const pf_context *ctx, pf002_state *state, uint32_t f, TSNode *first) {
+  if (f >= state->frame_parameter_capacity) {
+    size_t old_capacity = state->frame_parameter_capacity;
+    pf_grow((void **)&state->frame_parameters, &state->frame_parameter_capacity, (size_t)f + 1,
+            sizeof(frame_parameter));
+    memset(state->frame_parameters + old_capacity, 0,
+           (state->frame_parameter_capacity - old_capacity) * sizeof(frame_parameter));
+  }
+  frame_parameter *entry = &state->frame_parameters[f];
+  if (ts_node_is_null(entry->frame) || !ts_node_eq(entry->frame, ctx->frames[f].node)) {
+    entry->frame = ctx->frames[f].node;
+    entry->is_method = is_method_frame(ctx, f);
+    entry->first = entry->is_method ? first_positional_parameter(ctx->frames[f].node) : (TSNode){0};
+  }
+  *first = entry->first;
+  return entry->is_method;
 }
 
 /* The name a method frame binds in its class: the def's name, or the name a lambda is
@@ -522,7 +552,7 @@ static TSNode method_name_of(const pf_context *ctx, uint32_t f) {
  * something else (-1). Walks the enclosing scopes outwards, as Python resolves a free name:
  * class bodies are skipped, a function's parameters bind. Rebindings in the bodies are
  * checked at file_end. */
-static int64_t instance_class_of(const pf_context *ctx, const pf002_state *state, TSNode object,
+static int64_t instance_class_of(const pf_context *ctx, pf002_state *state, TSNode object,
                                  uint32_t *method_frame) {
   uint32_t length;
   const char *name = pf_node_text(ctx, object, &length);
@@ -530,8 +560,8 @@ static int64_t instance_class_of(const pf_context *ctx, const pf002_state *state
     const pf_frame *frame = &ctx->frames[f];
     if (frame->kind == PF_KIND_CLASS_DEFINITION)
       continue;
-    if (is_method_frame(ctx, f)) {
-      TSNode first = first_positional_parameter(frame->node);
+    TSNode first;
+    if (method_instance_parameter(ctx, state, f, &first)) {
       uint32_t first_length;
       if (!ts_node_is_null(first)) {
         const char *first_text = pf_node_text(ctx, first, &first_length);
@@ -652,10 +682,10 @@ static int guarded_replacement(const pf_context *ctx, TSNode value) {
   if (ts_node_is_null(binding_parameter(ctx, value_text, value_length, &frame_index)))
     return 0;
   uint32_t d = ctx->depth;
-  while (d > 0 && kind_of(ctx->nodes[d - 1]) == PF_KIND_ASSIGNMENT)
+  while (d > 0 && (pf_kind)ctx->kinds[d - 1] == PF_KIND_ASSIGNMENT)
     d--; /* a = self.m = value */
-  if (d < 3 || kind_of(ctx->nodes[d - 1]) != PF_KIND_EXPRESSION_STATEMENT ||
-      kind_of(ctx->nodes[d - 2]) != PF_KIND_BLOCK || kind_of(ctx->nodes[d - 3]) != PF_KIND_IF_STATEMENT ||
+  if (d < 3 || (pf_kind)ctx->kinds[d - 1] != PF_KIND_EXPRESSION_STATEMENT ||
+      (pf_kind)ctx->kinds[d - 2] != PF_KIND_BLOCK || (pf_kind)ctx->kinds[d - 3] != PF_KIND_IF_STATEMENT ||
       ctx->fields[d - 2] != pf_field.CONSEQUENCE)
     return 0;
   TSNode condition = pf_unparenthesize(ts_node_named_child(ctx->nodes[d - 3], 0));
@@ -943,7 +973,7 @@ static int is_comprehension(pf_kind kind) {
 
 static int bound_by_comprehension(const pf_context *ctx, uint32_t from, const char *name, uint32_t length) {
   for (uint32_t d = from + 1; d < ctx->depth; d++) {
-    if (!is_comprehension(kind_of(ctx->nodes[d])))
+    if (!is_comprehension((pf_kind)ctx->kinds[d]))
       continue;
     TSNode comprehension = ctx->nodes[d];
     uint32_t children = ts_node_named_child_count(comprehension);
@@ -992,14 +1022,14 @@ static void target_run_of(const pf_context *ctx, pf002_state *state, uint32_t de
   /* The outermost container of the run that has no entry yet. */
   uint32_t low = depth;
   while (low > 1 && !ts_node_eq(state->target_runs[low].node, ctx->nodes[low]) &&
-         is_target_container(kind_of(ctx->nodes[low - 1])))
+         is_target_container((pf_kind)ctx->kinds[low - 1]))
     low--;
   for (uint32_t at = low; at <= depth; at++) {
     target_run *run = &state->target_runs[at];
     if (at == low && ts_node_eq(run->node, ctx->nodes[at]))
       continue; /* known from an earlier name */
-    int parentheses = kind_of(ctx->nodes[at]) == PF_KIND_PARENTHESIZED_EXPRESSION;
-    if (at > low || (at > 1 && is_target_container(kind_of(ctx->nodes[at - 1])))) {
+    int parentheses = (pf_kind)ctx->kinds[at] == PF_KIND_PARENTHESIZED_EXPRESSION;
+    if (at > low || (at > 1 && is_target_container((pf_kind)ctx->kinds[at - 1]))) {
       /* the container above is in the run and has its entry */
       const target_run *above = &state->target_runs[at - 1];
       run->top = above->top;
@@ -1031,8 +1061,9 @@ static name_binding binding_of_identifier(const pf_context *ctx, pf002_state *st
   if (d == 0)
     return NAME_NOT_BOUND;
   TSNode parent = ctx->nodes[d - 1];
+  pf_kind parent_kind = (pf_kind)ctx->kinds[d - 1];
   TSFieldId field = ctx->fields[d];
-  switch (kind_of(parent)) {
+  switch (parent_kind) {
   case PF_KIND_FUNCTION_DEFINITION:
   case PF_KIND_CLASS_DEFINITION:
     return field == pf_field.NAME ? NAME_BOUND_OUTSIDE : NAME_NOT_BOUND;
@@ -1048,7 +1079,7 @@ static name_binding binding_of_identifier(const pf_context *ctx, pf002_state *st
   case PF_KIND_DOTTED_NAME: {
     if (d < 2)
       return NAME_NOT_BOUND;
-    pf_kind statement = kind_of(ctx->nodes[d - 2]);
+    pf_kind statement = (pf_kind)ctx->kinds[d - 2];
     int first = ts_node_eq(ts_node_named_child(parent, 0), ctx->nodes[d]);
     if (statement == PF_KIND_IMPORT_STATEMENT)
       return first ? NAME_BOUND : NAME_NOT_BOUND; /* import a.b binds a */
@@ -1063,21 +1094,21 @@ static name_binding binding_of_identifier(const pf_context *ctx, pf002_state *st
     break;
   }
   if (field == pf_field.ALIAS ||
-      (d >= 2 && ctx->fields[d - 1] == pf_field.ALIAS && kind_of(parent) == PF_KIND_AS_PATTERN_TARGET))
+      (d >= 2 && ctx->fields[d - 1] == pf_field.ALIAS && parent_kind == PF_KIND_AS_PATTERN_TARGET))
     return NAME_BOUND; /* except E as name; with x as name; case p as name */
-  if (kind_of(parent) == PF_KIND_SPLAT_PATTERN)
+  if (parent_kind == PF_KIND_SPLAT_PATTERN)
     return NAME_BOUND; /* case [*name] */
   /* targets, possibly inside unpacking */
   uint32_t top = d;
   int only_parentheses = 1;
-  if (d > 1 && is_target_container(kind_of(parent))) {
+  if (d > 1 && is_target_container(parent_kind)) {
     target_run_of(ctx, state, d - 1);
     top = state->target_runs[d - 1].top;
     only_parentheses = state->target_runs[d - 1].only_parentheses;
   }
   if (top < 1)
     return NAME_NOT_BOUND;
-  pf_kind statement = kind_of(ctx->nodes[top - 1]);
+  pf_kind statement = (pf_kind)ctx->kinds[top - 1];
   TSFieldId target_field = ctx->fields[top];
   if (statement == PF_KIND_ASSIGNMENT && target_field == pf_field.LEFT)
     return only_parentheses ? NAME_BOUND_BY_ASSIGNMENT : NAME_BOUND;
@@ -1095,11 +1126,12 @@ static name_binding binding_of_identifier(const pf_context *ctx, pf002_state *st
 
 /* Whether `name` is the first parameter of a method enclosing the walk: only those names'
  * rebindings matter. */
-static int names_an_instance_parameter(const pf_context *ctx, const char *name, uint32_t length) {
+static int names_an_instance_parameter(const pf_context *ctx, pf002_state *state, const char *name,
+                                       uint32_t length) {
   for (uint32_t f = ctx->frame_count; f-- > 1;) {
-    if (!is_method_frame(ctx, f))
+    TSNode first;
+    if (!method_instance_parameter(ctx, state, f, &first))
       continue;
-    TSNode first = first_positional_parameter(ctx->frames[f].node);
     uint32_t first_length;
     if (!ts_node_is_null(first)) {
       const char *text = pf_node_text(ctx, first, &first_length);
@@ -1129,7 +1161,7 @@ static void visit_identifier(pf_context *ctx, TSNode node, pf002_state *state) {
     if (frame_count == 0)
       return;
   }
-  if (names_an_instance_parameter(ctx, name, length))
+  if (names_an_instance_parameter(ctx, state, name, length))
     map_put(&state->rebound, key_of_frame(&ctx->frames[frame_count - 1]), name, length, 1);
 }
 
@@ -1321,19 +1353,31 @@ static const char *string_literal(const pf_context *ctx, TSNode string, uint32_t
 
 /* setattr(self, "m", v), object.__setattr__(self, "m", v) and self.__setattr__("m", v). */
 static void visit_call(pf_context *ctx, TSNode node, pf002_state *state) {
+  /* Nearly every call is none of these, so the callee is tested first, by its text, before
+   * the other field lookups (each one a walk over a node's children in libtree-sitter). */
+  static const char setattr_method[] = "__setattr__";
   TSNode function = pf_child(node, pf_field.FUNCTION);
+  pf_kind kind = kind_of(function);
+  uint32_t function_length = 0;
+  const char *function_text =
+      kind == PF_KIND_ATTRIBUTE ? pf_node_text(ctx, function, &function_length) : NULL;
+  if (kind == PF_KIND_IDENTIFIER
+          ? !pf_node_text_is(ctx, function, "setattr")
+          : kind != PF_KIND_ATTRIBUTE || function_length < sizeof(setattr_method) - 1 ||
+                memcmp(function_text + function_length - (sizeof(setattr_method) - 1), setattr_method,
+                       sizeof(setattr_method) - 1) != 0)
+    return;
   TSNode arguments = pf_child(node, pf_field.ARGUMENTS);
   if (ts_node_is_null(arguments) || kind_of(arguments) != PF_KIND_ARGUMENT_LIST)
     return;
   uint32_t argument_count = ts_node_named_child_count(arguments);
   TSNode object;
   uint32_t first = 1; /* the name's argument */
-  pf_kind kind = kind_of(function);
   if (kind == PF_KIND_IDENTIFIER) {
-    if (!pf_node_text_is(ctx, function, "setattr") || !pf_is_builtin_callable(ctx, function, "setattr"))
+    if (!pf_is_builtin_callable(ctx, function, "setattr"))
       return;
     object = ts_node_named_child(arguments, 0);
-  } else if (kind == PF_KIND_ATTRIBUTE) {
+  } else {
     TSNode owner = pf_child(function, pf_field.OBJECT);
     TSNode attribute = pf_child(function, pf_field.ATTRIBUTE);
     if (ts_node_is_null(attribute) || !pf_node_text_is(ctx, attribute, "__setattr__"))
@@ -1344,8 +1388,6 @@ static void visit_call(pf_context *ctx, TSNode node, pf002_state *state) {
       object = owner; /* self.__setattr__("m", v) */
       first = 0;
     }
-  } else {
-    return;
   }
   if (argument_count != first + 2)
     return;
@@ -1740,6 +1782,7 @@ static void file_end(pf_context *ctx, void *opaque) {
   }
   free(state->classes);
   free(state->target_runs);
+  free(state->frame_parameters);
   free(state->bindings);
   free(state->candidates);
   free(state->object_classes);

@@ -67,9 +67,11 @@ struct pf_context {
   pf_arena *arena;
   int is_stub; /* a .pyi file */
   /* The walk: nodes[0] is the module, nodes[depth] the node being visited, fields[i] the
-   * field id under which nodes[i] hangs from nodes[i - 1] (0 when none). */
+   * field id under which nodes[i] hangs from nodes[i - 1] (0 when none), kinds[i] the
+   * pf_kind of nodes[i] (read it there rather than asking the node again). */
   TSNode *nodes;
   TSFieldId *fields;
+  const uint8_t *kinds;
   uint32_t depth;
   pf_frame *frames; /* enclosing class/function/lambda nodes, outermost first */
   uint32_t frame_count;

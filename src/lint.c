@@ -34,6 +34,7 @@ struct pf_linter {
   pf_arena arena;
   TSNode *nodes;
   TSFieldId *fields;
+  uint8_t *kinds;
   uint32_t *siblings_left; /* per depth: siblings after nodes[depth] still to visit */
   size_t stack_capacity;
   pf_frame *frames;
@@ -69,6 +70,7 @@ void pf_linter_free(pf_linter *linter) {
   pf_arena_free(&linter->arena);
   free(linter->nodes);
   free(linter->fields);
+  free(linter->kinds);
   free(linter->siblings_left);
   free(linter->frames);
   free(linter->rule_states);
@@ -212,6 +214,7 @@ static void ensure_stack(pf_linter *linter, size_t needed) {
   size_t capacity = linter->stack_capacity;
   pf_grow((void **)&linter->nodes, &capacity, needed, sizeof(TSNode));
   linter->fields = pf_xrealloc(linter->fields, capacity * sizeof(TSFieldId));
+  linter->kinds = pf_xrealloc(linter->kinds, capacity * sizeof(uint8_t));
   linter->siblings_left = pf_xrealloc(linter->siblings_left, capacity * sizeof(uint32_t));
   linter->stack_capacity = capacity;
 }
@@ -269,6 +272,7 @@ static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings
       ensure_stack(linter, (size_t)depth + 1);
     ctx->nodes = linter->nodes;
     ctx->fields = linter->fields;
+    ctx->kinds = linter->kinds;
     linter->nodes[depth] = node;
     ctx->depth = depth;
     while (ctx->frame_count && ctx->frames[ctx->frame_count - 1].depth >= depth)
@@ -277,6 +281,7 @@ static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings
     uint32_t child_count = ts_node_child_count(node);
     TSSymbol symbol = ts_node_symbol(node);
     pf_kind kind = symbol < pf_symbol_count ? (pf_kind)pf_kind_of_symbol[symbol] : PF_KIND_OTHER;
+    linter->kinds[depth] = (uint8_t)kind;
     int is_error = has_error && symbol == PF_SYMBOL_ERROR;
     int is_missing = has_error && !is_error && ts_node_is_missing(node);
     int wanted = is_error || is_missing || linter->dispatch[kind].count;
@@ -629,8 +634,10 @@ void pf_lint_source(pf_linter *linter, const char *path, const pf_source *source
   ensure_stack(linter, 64);
   ctx.nodes = linter->nodes;
   ctx.fields = linter->fields;
+  ctx.kinds = linter->kinds;
   linter->nodes[0] = root;
   linter->fields[0] = 0;
+  linter->kinds[0] = (uint8_t)pf_node_kind(root);
 
   for (size_t index = 0; index < pf_rule_count; index++) {
     const pf_rule *rule = pf_rules[index];
