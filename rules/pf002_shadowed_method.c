@@ -1808,6 +1808,37 @@ static const pf_kind kinds[] = {
     PF_KIND_IDENTIFIER,
     PF_KIND_OTHER,
 };
+/* The parents under which binding_of_identifier can find a binding: its switch's cases,
+ * the parents with an `alias` field whose value can be an identifier (aliased_import,
+ * except_clause), splat patterns, the target containers (is_target_container) and the
+ * statements whose targets bind. Every other identifier is NAME_NOT_BOUND there. */
+static const pf_kind identifier_parents[] = {
+    PF_KIND_FUNCTION_DEFINITION,
+    PF_KIND_CLASS_DEFINITION,
+    PF_KIND_NAMED_EXPRESSION,
+    PF_KIND_GLOBAL_STATEMENT,
+    PF_KIND_NONLOCAL_STATEMENT,
+    PF_KIND_DELETE_STATEMENT,
+    PF_KIND_ALIASED_IMPORT,
+    PF_KIND_DOTTED_NAME,
+    PF_KIND_EXCEPT_CLAUSE,
+    PF_KIND_AS_PATTERN_TARGET,
+    PF_KIND_SPLAT_PATTERN,
+    PF_KIND_PATTERN_LIST,
+    PF_KIND_TUPLE_PATTERN,
+    PF_KIND_LIST_PATTERN,
+    PF_KIND_LIST_SPLAT_PATTERN,
+    PF_KIND_PARENTHESIZED_EXPRESSION,
+    PF_KIND_EXPRESSION_LIST,
+    PF_KIND_TUPLE,
+    PF_KIND_LIST,
+    PF_KIND_LIST_SPLAT,
+    PF_KIND_ASSIGNMENT,
+    PF_KIND_AUGMENTED_ASSIGNMENT,
+    PF_KIND_FOR_STATEMENT,
+    PF_KIND_FOR_IN_CLAUSE,
+    PF_KIND_OTHER,
+};
 static const char *const tags[] = {"correctness", "reliability", NULL};
 
 const pf_rule pf_rule_shadowed_method = {
@@ -1817,6 +1848,7 @@ const pf_rule pf_rule_shadowed_method = {
     .explanation = explanation,
     .severity = PF_SEVERITY_WARNING,
     .kinds = kinds,
+    .identifier_parents = identifier_parents,
     .visit = visit,
     .state_size = sizeof(pf002_state),
     .file_end = file_end,

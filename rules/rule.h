@@ -48,6 +48,11 @@ typedef struct pf_rule {
   const char *explanation; /* Markdown: What it does / Why is this bad? / Example / Fix / References */
   pf_severity severity;    /* default; a finding may raise or lower it */
   const pf_kind *kinds;    /* wanted node kinds, terminated by PF_KIND_OTHER */
+  /* Optional, when `kinds` has PF_KIND_IDENTIFIER: visit an identifier only when its parent
+   * is of one of these kinds (terminated by PF_KIND_OTHER). Identifiers are a fifth of all
+   * nodes; a rule that cares about few of them spares the walk a field lookup and a visit
+   * for each of the others. NULL: every identifier. */
+  const pf_kind *identifier_parents;
   void (*visit)(pf_context *ctx, TSNode node, void *state);
   size_t state_size;
   void (*file_begin)(pf_context *ctx, void *state);

@@ -40,7 +40,8 @@ struct pf_linter {
   pf_frame *frames;
   size_t frame_capacity;
   dispatch_list dispatch[PF_DISPATCH_KINDS];
-  void **rule_states;               /* per rule, from the arena, for the current file */
+  dispatch_list identifier_dispatch[PF_KIND_COUNT]; /* by the parent's kind (pf_rule.identifier_parents) */
+  void **rule_states;                               /* per rule, from the arena, for the current file */
   unsigned capture;                 /* PF_CAPTURE_*: what the output format needs from each file's source */
   int gave_up;                      /* the last pf_lint_source ran out of its parse budget (parse_budget.h) */
   pf_source_buffers source_buffers; /* pf_lint_bytes' line index, reused from file to file */
@@ -54,6 +55,17 @@ pf_linter *pf_linter_new(void) {
     for (const pf_kind *kind = rule->kinds; kind && *kind != PF_KIND_OTHER; kind++) {
       dispatch_list *list = &linter->dispatch[*kind];
       list->rules[list->count++] = (uint8_t)index;
+      if (*kind != PF_KIND_IDENTIFIER)
+        continue;
+      for (size_t parent = 0; parent < PF_KIND_COUNT; parent++) {
+        int wanted = rule->identifier_parents == NULL;
+        for (const pf_kind *p = rule->identifier_parents; p && *p != PF_KIND_OTHER && !wanted; p++)
+          wanted = *p == (pf_kind)parent;
+        if (wanted) {
+          dispatch_list *by_parent = &linter->identifier_dispatch[parent];
+          by_parent->rules[by_parent->count++] = (uint8_t)index;
+        }
+      }
     }
   }
   linter->rule_states = pf_xcalloc(pf_rule_count, sizeof(void *));
@@ -219,16 +231,15 @@ static void ensure_stack(pf_linter *linter, size_t needed) {
   linter->stack_capacity = capacity;
 }
 
-static void dispatch(pf_linter *linter, pf_context *ctx, const pf_settings *settings, pf_kind kind,
-                     TSNode node) {
-  const dispatch_list *list = &linter->dispatch[kind];
+static void dispatch(pf_context *ctx, const pf_settings *settings, const dispatch_list *list, TSNode node,
+                     void **rule_states) {
   for (uint8_t i = 0; i < list->count; i++) {
     size_t index = list->rules[i];
     if (!settings->enabled[index])
       continue;
     ctx->rule = pf_rules[index];
     ctx->rule_index = index;
-    ctx->rule->visit(ctx, node, linter->rule_states[index]);
+    ctx->rule->visit(ctx, node, rule_states[index]);
   }
 }
 
@@ -284,16 +295,19 @@ static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings
     linter->kinds[depth] = (uint8_t)kind;
     int is_error = has_error && symbol == PF_SYMBOL_ERROR;
     int is_missing = has_error && !is_error && ts_node_is_missing(node);
-    int wanted = is_error || is_missing || linter->dispatch[kind].count;
+    const dispatch_list *rules = kind == PF_KIND_IDENTIFIER && depth
+                                     ? &linter->identifier_dispatch[linter->kinds[depth - 1]]
+                                     : &linter->dispatch[kind];
+    int wanted = is_error || is_missing || rules->count;
     /* The module has no fields (module: repeat(_statement); tests/unit/test_walk.c checks it),
      * and the lookup climbs its hidden repeat nodes: log(statements) steps for each one. */
     linter->fields[depth] =
         depth > 1 && (child_count || wanted) ? ts_tree_cursor_current_field_id(&cursor) : 0;
 
     if (is_error || is_missing) {
-      dispatch(linter, ctx, settings, PF_KIND_SYNTAX_ERROR, node);
+      dispatch(ctx, settings, &linter->dispatch[PF_KIND_SYNTAX_ERROR], node, linter->rule_states);
     } else if (kind != PF_KIND_OTHER) {
-      dispatch(linter, ctx, settings, kind, node);
+      dispatch(ctx, settings, rules, node, linter->rule_states);
       if (kind == PF_KIND_CLASS_DEFINITION || kind == PF_KIND_FUNCTION_DEFINITION || kind == PF_KIND_LAMBDA) {
         pf_grow((void **)&linter->frames, &frame_capacity, ctx->frame_count + 1, sizeof(pf_frame));
         linter->frame_capacity = frame_capacity;
