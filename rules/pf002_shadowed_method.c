@@ -900,9 +900,9 @@ static void add_candidate(pf_context *ctx, pf002_state *state, TSNode object, TS
       (guarded_replacement(ctx, whole_value) || setter_replacement(ctx, name, length, whole_value)))
     entry->deliberate = 1;
 }
-/* The value an assignment finally assigns: `c` in `a = b = c`. */
-static TSNode final_value(TSNode assignment) {
-  TSNode value = pf_child(assignment, pf_field.RIGHT);
+/* The value an assignment finally assigns, given its right side: `c` in `a = b = c`. */
+static TSNode final_value(TSNode right) {
+  TSNode value = right;
   for (int guard = 0; guard < 10000 && kind_of(value) == PF_KIND_ASSIGNMENT; guard++)
     value = pf_child(value, pf_field.RIGHT);
   return value;
@@ -1288,7 +1288,7 @@ static void visit_assignment(pf_context *ctx, TSNode node, pf002_state *state, i
   TSNode right = pf_child(node, pf_field.RIGHT);
   if (ts_node_is_null(left) || ts_node_is_null(right))
     return; /* `self.m: int` assigns nothing */
-  TSNode value = augmented ? right : final_value(node);
+  TSNode value = augmented ? right : final_value(right);
   each_target(ctx, state, left, value);
   TSNode plain = pf_unparenthesize(left);
   const pf_frame *enclosing = pf_enclosing_frame(ctx);
