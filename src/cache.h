@@ -1,11 +1,13 @@
 /*
  * cache.h: the per-file results cache, keyed by content, that makes repeated runs cheap.
  *
- * Owns: where the cache lives (pf_cache_choose_directory), its one file
- * (`DIR/results.cache`, beside a `.gitignore` holding `*` and a CACHEDIR.TAG), reading it,
- * answering lookups from worker threads, and writing it back atomically.
+ * Owns: where each file's cache lives (pf_cache_set, below: beside its configuration, else in
+ * its project root), a cache's one file (`DIR/results.cache`, beside a `.gitignore` holding
+ * `*` and a CACHEDIR.TAG), reading it, answering lookups from worker threads, and writing it
+ * back atomically.
  *
- * One entry per file path (the display path, exactly what rules saw). An entry holds the hash
+ * One entry per key: the file's path relative to the cache's root and the path rules saw
+ * (the display path, on which findings may depend). An entry holds the hash
  * of the settings the file was linted with, the file's stat stamp (device, inode, size,
  * mtime), the XXH3-128 hash of its bytes, when it was last used, and its findings. A stored
  * result is reused when the engine (pitfall version, cache format, rule table, and the
