@@ -5,9 +5,14 @@
  *
  *   header   magic "PFCACHE\0", u32 format, u32 zero, u64 engine hash, u64 record count,
  *            u64 payload length, u64 XXH3-64 of the payload
- *   payload  records, one per file path:
+ *   payload  records, one per key:
  *            u32 record length (these four bytes included), the record header
- *            (codec_record_header), the path, the findings (codec_findings)
+ *            (codec_record_header), the key, the findings (codec_findings)
+ *
+ * A key is the file's path relative to the cache's root (absolute when the file lies outside
+ * it), a NUL, and the path the rules saw when that differs (empty when it is the same): PF002
+ * reads a module's name from the path as given, so `models.py` and `app/models.py` may have
+ * different findings. Relative keys keep a cache valid in a clone elsewhere.
  *
  * The whole file is read into memory at start (it is small: about 100 bytes per file plus
  * the findings), checked, and indexed by path in an open-addressing table that worker
@@ -28,12 +33,14 @@
 #include <xxhash.h>
 
 #include "arena.h"
+#include "paths.h"
 #include "registry.h"
 #include "rule.h"
+#include "strmap.h"
 
 #define CACHE_FILE_NAME "results.cache"
 #define CACHE_TEMP_PREFIX ".results.cache."
-#define CACHE_FORMAT 1u
+#define CACHE_FORMAT 2u
 #define HEADER_SIZE 48u
 #define MAX_CACHE_FILE ((size_t)1 << 30)
 #define PRUNE_AFTER_SECONDS (7 * 24 * 3600) /* an entry no run used for a week is dropped */
@@ -256,7 +263,7 @@ int pf_cache_decode_findings(const unsigned char *data, size_t length, pf_file_r
 
 typedef struct entry {
   record_header header;
-  const char *path; /* into the loaded file; not terminated */
+  const char *path; /* the key, into the loaded file: file path, NUL, display path or nothing */
   uint32_t path_length;
   const unsigned char *findings;
   size_t findings_length;
@@ -283,6 +290,7 @@ typedef struct slot {
 
 struct pf_cache {
   char *directory;
+  char *root; /* what relative keys are relative to */
   char *file_path;
   uint64_t engine_hash;
   int64_t now;          /* seconds since the epoch, when the run started */
@@ -339,35 +347,29 @@ static int exists(const char *directory, const char *name) {
   return found;
 }
 
-char *pf_cache_choose_directory(const char *option_directory) {
-  if (option_directory && *option_directory)
-    return pf_xstrdup(option_directory);
-  const char *environment = getenv("PITFALL_CACHE_DIR");
-  if (environment && *environment)
-    return pf_xstrdup(environment);
+int pf_cache_has_project_marker(const char *directory) {
   static const char *const markers[] = {"pyproject.toml", "pitfall.toml", ".pitfall.toml", ".git"};
-  char *cwd = getcwd(NULL, 0);
-  if (!cwd)
-    return pf_xstrdup(".pitfall_cache");
+  for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]); i++)
+    if (exists(directory, markers[i]))
+      return 1;
+  return 0;
+}
+
+char *pf_cache_project_root(const char *cwd) {
   char *root = pf_xstrdup(cwd);
   for (;;) {
-    int found = 0;
-    for (size_t i = 0; i < sizeof(markers) / sizeof(markers[0]) && !found; i++)
-      found = exists(root, markers[i]);
-    if (found)
-      break;
+    if (pf_cache_has_project_marker(root))
+      return root;
     char *slash = strrchr(root, '/');
     if (!slash || slash == root) {
-      strcpy(root, cwd); /* no marker up to `/`: the working directory */
-      break;
+      free(root);
+      return pf_xstrdup(cwd); /* no marker up to `/`: the working directory */
     }
     *slash = '\0';
   }
-  char *directory = join(root, ".pitfall_cache");
-  free(root);
-  free(cwd);
-  return directory;
 }
+
+char *pf_cache_join(const char *directory, const char *name) { return join(directory, name); }
 
 /* A hash of everything besides a file and its settings that decides its findings: the cache
  * format, the version, the rule table, and the bytes of the running binary (so a rebuild
@@ -424,10 +426,9 @@ static int read_file(const char *path, unsigned char **bytes, size_t *count) {
 
 static uint64_t path_hash(const char *path, size_t length) { return XXH3_64bits(path, length); }
 
-static const entry *find_entry(const pf_cache *cache, const char *path) {
+static const entry *find_entry(const pf_cache *cache, const char *path, size_t length) {
   if (!cache->entry_count)
     return NULL;
-  size_t length = strlen(path);
   for (size_t at = path_hash(path, length) & cache->table_mask;; at = (at + 1) & cache->table_mask) {
     uint32_t index = cache->table[at];
     if (!index)
@@ -502,7 +503,11 @@ static int parse_loaded(pf_cache *cache) {
     codec_record_header(&record, &added->header);
     codec_u32(&record, &path_length);
     const unsigned char *path;
-    if (!take_bytes(&record, path_length, &path) || path_length == 0 || memchr(path, '\0', path_length))
+    /* a key: a file path (not empty), one NUL, the display path (no NUL) */
+    const unsigned char *nul = NULL;
+    if (!take_bytes(&record, path_length, &path) || path_length < 2 || path[0] == '\0' ||
+        !(nul = memchr(path, '\0', path_length)) ||
+        memchr(nul + 1, '\0', path_length - (size_t)(nul + 1 - path)))
       return 0;
     added->path = (const char *)path;
     added->path_length = path_length;
@@ -517,9 +522,10 @@ static int parse_loaded(pf_cache *cache) {
   return c.cursor == c.end;
 }
 
-pf_cache *pf_cache_open(const char *directory, size_t file_count) {
+pf_cache *pf_cache_open(const char *directory, const char *root, size_t file_count) {
   pf_cache *cache = pf_xcalloc(1, sizeof(pf_cache));
   cache->directory = pf_xstrdup(directory);
+  cache->root = pf_xstrdup(root);
   cache->file_path = join(directory, CACHE_FILE_NAME);
   cache->engine_hash = engine_hash();
   cache->now = (int64_t)time(NULL);
@@ -540,10 +546,25 @@ static int stamp_is_settled(const pf_cache *cache, const pf_file_stamp *stamp) {
   return stamp->valid && stamp->mtime_seconds + RACY_SECONDS <= cache->now;
 }
 
-int pf_cache_lookup(pf_cache *cache, size_t index, const char *path, uint64_t settings_hash,
-                    const pf_file_stamp *stamp, const pf_digest *content, pf_file_result *out) {
+/* The key of `file` shown as `display`: "file\0display", or "file\0" when they are the same. */
+static char *make_key(const char *file, const char *display, size_t *length) {
+  size_t file_length = strlen(file), display_length = strcmp(file, display) == 0 ? 0 : strlen(display);
+  char *key = pf_xmalloc(file_length + display_length + 2);
+  memcpy(key, file, file_length + 1);
+  memcpy(key + file_length + 1, display, display_length);
+  key[file_length + 1 + display_length] = '\0';
+  *length = file_length + 1 + display_length;
+  return key;
+}
+
+int pf_cache_lookup(pf_cache *cache, size_t index, const char *file, const char *display,
+                    uint64_t settings_hash, const pf_file_stamp *stamp, const pf_digest *content,
+                    pf_file_result *out) {
   slot *s = &cache->slots[index];
-  const entry *old = find_entry(cache, path);
+  size_t key_length;
+  char *key = make_key(file, display, &key_length);
+  const entry *old = find_entry(cache, key, key_length);
+  free(key);
   s->old = old;
   if (!old || old->header.settings_hash != settings_hash)
     return 0;
@@ -556,7 +577,7 @@ int pf_cache_lookup(pf_cache *cache, size_t index, const char *path, uint64_t se
   memset(out, 0, sizeof(*out));
   if (!pf_cache_decode_findings(old->findings, old->findings_length, out))
     return 0;
-  out->path = pf_xstrdup(path);
+  out->path = pf_xstrdup(display);
   s->header = old->header;
   if (content) {
     s->outcome = SLOT_HIT_CONTENT;
@@ -593,13 +614,14 @@ static void encode_record(codec *c, record_header *header, const char *path, siz
     c->data[start + (size_t)i] = (unsigned char)(record_length >> (8 * i));
 }
 
-void pf_cache_store(pf_cache *cache, size_t index, const char *path, uint64_t settings_hash,
-                    const pf_file_stamp *stamp, const pf_digest *content, const pf_file_result *result) {
+void pf_cache_store(pf_cache *cache, size_t index, const char *file, const char *display,
+                    uint64_t settings_hash, const pf_file_stamp *stamp, const pf_digest *content,
+                    const pf_file_result *result) {
   slot *s = &cache->slots[index];
   free(s->record);
   s->record = NULL;
   s->record_length = 0;
-  if (result->error || result->incomplete || !*path) {
+  if (result->error || result->incomplete || !*file) {
     s->outcome = s->old ? SLOT_DROPPED : SLOT_NONE;
     return;
   }
@@ -610,7 +632,10 @@ void pf_cache_store(pf_cache *cache, size_t index, const char *path, uint64_t se
   header.content = *content;
   header.last_used = (uint64_t)cache->now;
   codec c = {.writing = 1};
-  encode_record(&c, &header, path, strlen(path), NULL, 0, result);
+  size_t key_length;
+  char *key = make_key(file, display, &key_length);
+  encode_record(&c, &header, key, key_length, NULL, 0, result);
+  free(key);
   s->record = c.data;
   s->record_length = c.length;
   s->outcome = SLOT_STORED;
@@ -636,7 +661,11 @@ static int make_directories(const char *directory) {
   }
   free(path);
   struct stat st;
-  return status == 0 && stat(directory, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+  if (status == 0 && stat(directory, &st) == 0 && !S_ISDIR(st.st_mode)) {
+    errno = ENOTDIR; /* a file in its place */
+    return -1;
+  }
+  return status == 0 && stat(directory, &st) == 0 ? 0 : -1;
 }
 
 /* Writes `length` bytes as `directory/name` through a temporary file and a rename. */
@@ -710,7 +739,8 @@ static void remove_stale_temporaries(const pf_cache *cache) {
 static int keep_unclaimed(const pf_cache *cache, const entry *old) {
   if ((int64_t)old->header.last_used + PRUNE_AFTER_SECONDS < cache->now)
     return 0;
-  char *path = pf_xstrndup(old->path, old->path_length);
+  /* the key's file part: relative to the root, or absolute */
+  char *path = old->path[0] == '/' ? pf_xstrdup(old->path) : join(cache->root, old->path);
   struct stat st;
   int gone = lstat(path, &st) != 0 && (errno == ENOENT || errno == ENOTDIR);
   free(path);
@@ -818,16 +848,14 @@ void pf_cache_close(pf_cache *cache) {
   free(cache->slots);
   discard_loaded(cache);
   free(cache->directory);
+  free(cache->root);
   free(cache->file_path);
   free(cache);
 }
 
-void pf_cache_finish(pf_cache *cache, FILE *verbose) {
-  if (!cache) {
-    if (verbose)
-      fputs("pitfall: cache: off\n", verbose);
+void pf_cache_finish(pf_cache *cache, FILE *verbose, FILE *warnings) {
+  if (!cache)
     return;
-  }
   char error[1024];
   int status = pf_cache_save(cache, error, sizeof(error));
   if (verbose) {
@@ -840,8 +868,176 @@ void pf_cache_finish(pf_cache *cache, FILE *verbose) {
             : status == 0 ? "unchanged"
                           : "not saved",
             cache->directory);
-    if (status != 0)
-      fprintf(verbose, "pitfall: warning: %s\n", error);
   }
+  if (status != 0 && warnings)
+    fprintf(warnings, "pitfall: warning: cache not saved (the next run is not faster): %s\n", error);
   pf_cache_close(cache);
+}
+
+/* ---- the caches of one run ---------------------------------------------------------------- */
+
+typedef struct cache_place {
+  char *directory;
+  char *root;
+  size_t file_count;
+  pf_cache *cache; /* open: between pf_cache_set_open and pf_cache_set_finish */
+} cache_place;
+
+struct pf_cache_set {
+  char *override;   /* --cache-dir or PITFALL_CACHE_DIR, or NULL */
+  char *cwd_root;   /* the working directory's project root */
+  pf_strmap places; /* cache directory -> place number + 1 */
+  cache_place *place_list;
+  size_t place_count, place_capacity;
+  pf_strmap roots;  /* directory -> its project root (malloc'd), or NULL: none above it */
+  size_t *place_of; /* per file: place number + 1, 0 when not cached */
+  pf_cache_binding *bindings;
+  char **files; /* per file: its key path */
+  size_t file_count;
+};
+
+pf_cache_set *pf_cache_set_new(const char *option_directory, const char *cwd, size_t file_count) {
+  pf_cache_set *set = pf_xcalloc(1, sizeof(pf_cache_set));
+  const char *environment = getenv("PITFALL_CACHE_DIR");
+  if (option_directory && *option_directory)
+    set->override = pf_xstrdup(option_directory);
+  else if (environment && *environment)
+    set->override = pf_xstrdup(environment);
+  set->cwd_root = pf_cache_project_root(cwd);
+  set->file_count = file_count;
+  set->place_of = pf_xcalloc(file_count ? file_count : 1, sizeof(size_t));
+  set->bindings = pf_xcalloc(file_count ? file_count : 1, sizeof(pf_cache_binding));
+  set->files = pf_xcalloc(file_count ? file_count : 1, sizeof(char *));
+  return set;
+}
+
+/* The closest ancestor of normalized absolute directory `directory` (itself included) that
+ * holds a project marker, or NULL; remembered per directory. */
+static const char *marked_root(pf_cache_set *set, const char *directory) {
+  void *known = NULL;
+  if (pf_strmap_get(&set->roots, directory, &known))
+    return known;
+  const char *root = NULL;
+  if (pf_cache_has_project_marker(directory)) {
+    root = directory;
+  } else {
+    size_t parent_length = pf_path_parent_length(directory);
+    if (parent_length) {
+      char *parent = pf_xstrndup(directory, parent_length);
+      root = marked_root(set, parent);
+      free(parent);
+    }
+  }
+  char *copy = root ? pf_xstrdup(root) : NULL;
+  pf_strmap_put(&set->roots, directory, copy);
+  return copy;
+}
+
+void pf_cache_set_bind(pf_cache_set *set, size_t index, const char *absolute, const char *config_directory) {
+  const char *root = set->override ? set->cwd_root : config_directory;
+  if (!root) {
+    size_t parent_length = pf_path_parent_length(absolute);
+    char *parent = pf_xstrndup(absolute, parent_length ? parent_length : 1);
+    root = marked_root(set, parent);
+    free(parent);
+  }
+  if (!root)
+    root = set->cwd_root;
+  char *directory = set->override ? pf_xstrdup(set->override) : join(root, ".pitfall_cache");
+  void *known = NULL;
+  size_t place;
+  if (pf_strmap_get(&set->places, directory, &known)) {
+    place = (size_t)(uintptr_t)known - 1;
+  } else {
+    pf_grow((void **)&set->place_list, &set->place_capacity, set->place_count + 1, sizeof(cache_place));
+    place = set->place_count++;
+    set->place_list[place] = (cache_place){pf_xstrdup(directory), pf_xstrdup(root), 0, NULL};
+    pf_strmap_put(&set->places, directory, (void *)(uintptr_t)(place + 1));
+  }
+  free(directory);
+  cache_place *p = &set->place_list[place];
+  set->place_of[index] = place + 1;
+  set->bindings[index].index = p->file_count++;
+  free(set->files[index]);
+  set->files[index] = pf_path_display(absolute, p->root);
+}
+
+static int compare_places(const void *left, const void *right) {
+  return strcmp(((const cache_place *)left)->directory, ((const cache_place *)right)->directory);
+}
+
+void pf_cache_set_open(pf_cache_set *set) {
+  if (set->place_count > 1) {
+    /* in the order of their directories, for the statistics lines; renumber the files */
+    size_t *renumber = pf_xcalloc(set->place_count, sizeof(size_t));
+    for (size_t i = 0; i < set->place_count; i++)
+      set->place_list[i].file_count = i; /* the old number, carried through the sort */
+    qsort(set->place_list, set->place_count, sizeof(cache_place), compare_places);
+    for (size_t i = 0; i < set->place_count; i++) {
+      renumber[set->place_list[i].file_count] = i;
+      set->place_list[i].file_count = 0;
+    }
+    for (size_t i = 0; i < set->file_count; i++)
+      if (set->place_of[i]) {
+        set->place_of[i] = renumber[set->place_of[i] - 1] + 1;
+        set->place_list[set->place_of[i] - 1].file_count++;
+      }
+    free(renumber);
+    /* the per-cache indexes stay valid: they only have to be distinct and below the count */
+    size_t *next = pf_xcalloc(set->place_count, sizeof(size_t));
+    for (size_t i = 0; i < set->file_count; i++)
+      if (set->place_of[i])
+        set->bindings[i].index = next[set->place_of[i] - 1]++;
+    free(next);
+    pf_strmap_free(&set->places, NULL);
+    memset(&set->places, 0, sizeof(set->places));
+    for (size_t i = 0; i < set->place_count; i++)
+      pf_strmap_put(&set->places, set->place_list[i].directory, (void *)(uintptr_t)(i + 1));
+  }
+  for (size_t i = 0; i < set->place_count; i++)
+    set->place_list[i].cache =
+        pf_cache_open(set->place_list[i].directory, set->place_list[i].root, set->place_list[i].file_count);
+  for (size_t i = 0; i < set->file_count; i++) {
+    set->bindings[i].cache = set->place_of[i] ? set->place_list[set->place_of[i] - 1].cache : NULL;
+    set->bindings[i].file = set->files[i];
+  }
+}
+
+const pf_cache_binding *pf_cache_set_bindings(const pf_cache_set *set) { return set->bindings; }
+
+void pf_cache_set_finish(pf_cache_set *set, FILE *verbose, FILE *warnings) {
+  if (!set || set->place_count == 0) {
+    if (verbose)
+      fputs("pitfall: cache: off\n", verbose);
+    return;
+  }
+  for (size_t i = 0; i < set->place_count; i++) {
+    pf_cache_finish(set->place_list[i].cache, verbose, warnings);
+    set->place_list[i].cache = NULL;
+  }
+  for (size_t i = 0; i < set->file_count; i++)
+    set->bindings[i].cache = NULL;
+}
+
+static void free_value(void *value) { free(value); }
+
+void pf_cache_set_free(pf_cache_set *set) {
+  if (!set)
+    return;
+  for (size_t i = 0; i < set->place_count; i++) {
+    pf_cache_close(set->place_list[i].cache);
+    free(set->place_list[i].directory);
+    free(set->place_list[i].root);
+  }
+  free(set->place_list);
+  pf_strmap_free(&set->places, NULL);
+  pf_strmap_free(&set->roots, free_value);
+  for (size_t i = 0; i < set->file_count; i++)
+    free(set->files[i]);
+  free(set->files);
+  free(set->place_of);
+  free(set->bindings);
+  free(set->override);
+  free(set->cwd_root);
+  free(set);
 }

@@ -828,6 +828,15 @@ const pf_settings *pf_config_settings_for(pf_config_resolver *r, const char *pat
   return variant;
 }
 
+const char *pf_config_directory_for(pf_config_resolver *r, const char *path) {
+  if (r->isolated || r->forced)
+    return NULL;
+  char *absolute = strcmp(path, "-") == 0 ? pf_xstrdup(r->stdin_path) : pf_path_absolute(r->cwd, path);
+  config *c = config_for_path(r, absolute);
+  free(absolute);
+  return c ? c->dir : NULL; /* a located file's own directory */
+}
+
 /* ---- the resolver ---- */
 
 static int add_cli_patterns(pattern_list *list, const char *option, const char *value, const char *cwd,

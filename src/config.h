@@ -51,6 +51,12 @@ int pf_config_is_excluded(void *user, const char *path, const char *root, int na
  * absolute; "-" is standard input, placed by --stdin-filename) with. Never NULL. */
 const pf_settings *pf_config_settings_for(pf_config_resolver *resolver, const char *path);
 
+/* The directory of the configuration file found for `path` (as for pf_config_settings_for)
+ * by looking up from its directory, where its results are cached (cache.h); NULL when none
+ * was found, or with --isolated, or with --config (a file imposed on every file is not
+ * "beside" them). Owned by the resolver. */
+const char *pf_config_directory_for(pf_config_resolver *resolver, const char *path);
+
 /* Problems found in configuration files so far, in the order found, one line each. */
 size_t pf_config_error_count(const pf_config_resolver *resolver);
 const char *pf_config_error(const pf_config_resolver *resolver, size_t index);

@@ -192,7 +192,8 @@ static void lint_one(worker *w, size_t index) {
   pool *p = w->pool;
   const pf_lint_task *task = &p->tasks[index];
   pf_file_result *out = &p->results[index];
-  pf_cache *cache = p->options->cache;
+  const pf_cache_binding *binding = p->options->caches ? &p->options->caches[index] : NULL;
+  pf_cache *cache = binding ? binding->cache : NULL;
   if (p->options->crashed && p->options->crashed[index]) {
     /* Not parsed again: reported, with noqa applied from its bytes (stdin cannot be reread). */
     pf_file_stamp stamp;
@@ -219,7 +220,8 @@ static void lint_one(worker *w, size_t index) {
     return;
   }
   uint64_t hash = cache ? settings_hash(w, task->settings) : 0;
-  if (cache && pf_cache_lookup(cache, index, task->display_path, hash, &p->stamps[index], NULL, out)) {
+  if (cache && pf_cache_lookup(cache, binding->index, binding->file, task->display_path, hash,
+                               &p->stamps[index], NULL, out)) {
     recapture(w, task, out, -1);
     release_large_buffer(w);
     return;
@@ -232,13 +234,14 @@ static void lint_one(worker *w, size_t index) {
     out->path = pf_xstrdup(task->display_path);
     out->error = pf_xstrdup(reason);
     if (cache)
-      pf_cache_store(cache, index, task->display_path, hash, &stamp, NULL, out);
+      pf_cache_store(cache, binding->index, binding->file, task->display_path, hash, &stamp, NULL, out);
     return;
   }
   pf_digest digest = {0, 0};
   if (cache) {
     digest = pf_digest_of(w->buffer, (size_t)length);
-    if (pf_cache_lookup(cache, index, task->display_path, hash, &stamp, &digest, out)) {
+    if (pf_cache_lookup(cache, binding->index, binding->file, task->display_path, hash, &stamp, &digest,
+                        out)) {
       recapture(w, task, out, length);
       release_large_buffer(w);
       return;
@@ -247,7 +250,7 @@ static void lint_one(worker *w, size_t index) {
   pf_lint_bytes(w->linter, w->buffer, (size_t)length, task->display_path, task->settings, out);
   release_large_buffer(w);
   if (cache)
-    pf_cache_store(cache, index, task->display_path, hash, &stamp, &digest, out);
+    pf_cache_store(cache, binding->index, binding->file, task->display_path, hash, &stamp, &digest, out);
 }
 
 static void *work(void *argument) {

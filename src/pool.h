@@ -21,14 +21,14 @@
 
 typedef struct pf_lint_task {
   const char *path;            /* what to read; "-" reads standard input */
-  const char *display_path;    /* shown in output, and what rules see; the cache key */
+  const char *display_path;    /* shown in output, and what rules see; part of the cache key */
   const pf_settings *settings; /* the effective settings for this file */
 } pf_lint_task;
 
 typedef struct pf_pool_options {
-  unsigned threads; /* at least 1 */
-  pf_cache *cache;  /* NULL: no cache */
-  int parse_only;   /* read and parse only: the benchmark's floor; results get no findings */
+  unsigned threads;               /* at least 1 */
+  const pf_cache_binding *caches; /* per task: its cache (cache.h); NULL: no cache */
+  int parse_only;                 /* read and parse only: the benchmark's floor; results get no findings */
   unsigned capture; /* PF_CAPTURE_* (capture.h): what the output format needs from each source */
   /* The supervisor's (supervisor.h); both NULL when unsupervised. */
   _Atomic size_t *in_progress;  /* per thread: 1 + the index of the file it is on, 0 between files */

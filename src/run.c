@@ -18,6 +18,7 @@
 #include "discover.h"
 #include "lint.h"
 #include "output_file.h"
+#include "paths.h"
 #include "pool.h"
 #include "report.h"
 #include "settings.h"
@@ -71,6 +72,7 @@ typedef struct prepared {
   const pf_file_list *files;
   const pf_settings **file_settings;
   const pf_lint_task *tasks;
+  pf_cache_set *caches; /* NULL: --no-cache */
 } prepared;
 
 /* Lints every file and writes the report and the summary: the part of a run the supervisor
@@ -84,14 +86,10 @@ static int check_files(const prepared *run, const unsigned char *crashed, _Atomi
   FILE *out = cli->output_file ? run->output_file->stream : stdout;
   char output_error[512];
   pf_file_result *results = pf_xcalloc(files->count ? files->count : 1, sizeof(pf_file_result));
-  pf_cache *cache = NULL;
-  if (!cli->no_cache && !cli->parse_only) {
-    char *cache_directory = pf_cache_choose_directory(cli->cache_dir);
-    cache = pf_cache_open(cache_directory, files->count);
-    free(cache_directory);
-  }
+  if (run->caches)
+    pf_cache_set_open(run->caches);
   pf_pool_options pool_options = {cli->threads ? cli->threads : pf_pool_default_threads(),
-                                  cache,
+                                  run->caches ? pf_cache_set_bindings(run->caches) : NULL,
                                   cli->parse_only,
                                   cli->statistics ? 0 : format->capture,
                                   in_progress,
@@ -100,7 +98,7 @@ static int check_files(const prepared *run, const unsigned char *crashed, _Atomi
   if (cli->verbose)
     fprintf(stderr, "pitfall: %zu file%s, %u thread%s\n", files->count, files->count == 1 ? "" : "s",
             pool_options.threads, pool_options.threads == 1 ? "" : "s");
-  pf_cache_finish(cache, cli->verbose ? stderr : NULL);
+  pf_cache_set_finish(run->caches, cli->verbose ? stderr : NULL, stderr);
   pf_add_noqa_summary add_noqa = {0};
   if (cli->add_noqa) {
     /* After linting, one file at a time: each edit is verified by re-parsing the file. */
@@ -264,10 +262,23 @@ int pf_run_check(const pf_cli *cli) {
       display = cli->stdin_filename ? cli->stdin_filename : "-";
     tasks[i] = (pf_lint_task){path, display, file_settings[i]};
   }
+  /* Where each file is cached (cache.h); standard input is not. */
+  pf_cache_set *caches = NULL;
+  if (!cli->no_cache && !cli->parse_only) {
+    caches = pf_cache_set_new(cli->cache_dir, cwd, files.count);
+    for (size_t i = 0; i < files.count; i++) {
+      if (strcmp(files.paths[i], "-") == 0)
+        continue;
+      char *absolute = pf_path_absolute(cwd, files.paths[i]);
+      pf_cache_set_bind(caches, i, absolute, pf_config_directory_for(configs, files.paths[i]));
+      free(absolute);
+    }
+  }
   /* Discovery and configuration happen here, before the supervisor forks, so their messages
    * are printed once however many times the checking child is started. */
-  prepared run = {cli, cwd, format, &output_file, &errors, &files, file_settings, tasks};
+  prepared run = {cli, cwd, format, &output_file, &errors, &files, file_settings, tasks, caches};
   int status = supervise(&run);
+  pf_cache_set_free(caches);
 
   free(tasks);
   pf_file_list_free(&files);

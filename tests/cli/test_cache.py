@@ -135,9 +135,20 @@ check("single file: a hit", s and s["hits"] == 1 and s["pruned"] == 0, s)
 s = stats(run("check", "-v", ".", cwd=pkg))
 check("single file run kept the others", s and s["hits"] == 6, s)
 
-# Standard input is never cached.
-s = stats(run("check", "-v", "-", stdin=BAD.encode(), cwd=pkg))
-check("stdin: neither hit nor miss", s and s["hits"] == 0 and s["misses"] == 0, s)
+# Standard input is never cached: a run over it alone opens no cache and writes none.
+stdin_tree = temporary_tree({"pyproject.toml": "", "x.py": BAD})
+result = run("check", "-v", "-", stdin=BAD.encode(), cwd=stdin_tree)
+check("stdin: no cache", b"pitfall: cache: off" in result.stderr and stats(result) is None
+      and result.returncode == 1 and result.stdout.startswith(b"-:1:9: PF001"), result.stderr)
+check("stdin: no cache directory written", not os.path.exists(os.path.join(stdin_tree, ".pitfall_cache")))
+result = run("check", "-v", "--stdin-filename", "x.py", "-", stdin=BAD.encode(), cwd=stdin_tree)
+check("stdin with --stdin-filename: not cached either", b"pitfall: cache: off" in result.stderr
+      and not os.path.exists(os.path.join(stdin_tree, ".pitfall_cache")), result.stderr)
+s = stats(run("check", "-v", "-", "x.py", stdin=BAD.encode(), cwd=stdin_tree))
+check("stdin beside a file: only the file is cached", s and s["misses"] == 1 and s["hits"] == 0, s)
+s = stats(run("check", "-v", "-", "x.py", stdin=BAD.encode(), cwd=stdin_tree))
+check("stdin beside a file: the file hits", s and s["hits"] == 1 and s["misses"] == 0, s)
+remove_tree(stdin_tree)
 
 # Robustness: every kind of broken cache file is ignored, rewritten, and never fatal.
 cache_file = os.path.join(cache_dir, "results.cache")
@@ -177,16 +188,46 @@ for name, data in corruptions.items():
     s = stats(run("check", "-v", ".", cwd=pkg))
     check(f"{name}: the rewritten cache hits", s and s["stat"] == 6, s)
 
-# A directory where the cache file should be: not fatal, reported under -v only.
+# A directory where the cache file should be: read as an empty cache, never fatal; the save
+# fails, which is one warning on stderr (the exit status is the findings').
 os.unlink(cache_file)
 os.mkdir(cache_file)
 result = run("check", "-v", ".", cwd=pkg)
 s = stats(result)
 check("cache file is a directory: same output", result.stdout == expected and result.returncode == 1, result.stderr)
-check("cache file is a directory: not saved", s and s["state"] == "not saved" and b"warning" in result.stderr, s)
+check("cache file is a directory: all misses, not saved", s and s["misses"] == 6 and s["state"] == "not saved", s)
+WARNING = b"pitfall: warning: cache not saved (the next run is not faster): cannot write "
 quiet = run("check", ".", cwd=pkg)
-check("cache problems are silent without -v", b"cache" not in quiet.stderr and quiet.returncode == 1, quiet.stderr)
+check("cache not saved: one warning, without -v too", quiet.stderr.count(WARNING) == 1
+      and b"results.cache: Is a directory" in quiet.stderr and quiet.returncode == 1, quiet.stderr)
+check("cache not saved: still the summary", quiet.stderr.endswith(b"(6 files checked).\n"), quiet.stderr)
+quiet = run("check", "--exit-zero", ".", cwd=pkg)
+check("cache not saved: --exit-zero still exits 0", quiet.returncode == 0 and WARNING in quiet.stderr, quiet.stderr)
 os.rmdir(cache_file)
+
+# A regular file where the cache directory should be: the lint works, one warning naming it.
+shutil.rmtree(cache_dir)
+with open(cache_dir, "w") as handle:
+    handle.write("not a directory\n")
+result = run("check", ".", cwd=pkg)
+check("cache directory is a file: same output and status", result.stdout == expected and result.returncode == 1)
+check("cache directory is a file: a warning naming it", result.stderr.count(b"pitfall: warning: cache not saved") == 1
+      and f"cannot create the cache directory {cache_dir}: Not a directory".encode() in result.stderr, result.stderr)
+with open(cache_dir) as handle:
+    check("cache directory is a file: the file is left alone", handle.read() == "not a directory\n")
+os.unlink(cache_dir)
+result = run("check", "--cache-dir", "/proc/pitfall-cannot-exist", ".", cwd=pkg)
+check("--cache-dir that cannot be created: lint works, a warning", result.stdout == expected
+      and result.returncode == 1 and b"cannot create the cache directory /proc/pitfall-cannot-exist" in result.stderr,
+      result.stderr)
+if os.geteuid() != 0:  # root writes into a read-only directory anyway
+    os.makedirs(cache_dir)
+    os.chmod(cache_dir, 0o555)
+    result = run("check", ".", cwd=pkg)
+    os.chmod(cache_dir, 0o755)
+    check("read-only cache directory: lint works, a warning", result.stdout == expected and result.returncode == 1
+          and b"pitfall: warning: cache not saved" in result.stderr, result.stderr)
+run("check", ".", cwd=pkg)
 
 # --cache-dir beats PITFALL_CACHE_DIR beats the project root; --no-cache writes nothing.
 elsewhere = temporary_tree({})

@@ -73,18 +73,42 @@ os.unlink(os.path.join(root, "pkg0", "shadow.py"))
 
 # With the cache: a cold and a warm run on 1 and on 8 threads print the same as --no-cache.
 reference = runs[(("-j", "1"), "json")].stdout
+uncached = {fmt: run("check", "--no-cache", "--color", "never", "--output-format", fmt, "-j", "1", ".", cwd=root).stdout
+            for fmt in ("full", "sarif")}
 for threads in ("1", "8"):
     cache = os.path.join(root, f".cache-{threads}")
     cold = run("check", "--cache-dir", cache, "-j", threads, "--output-format", "json", ".", cwd=root)
     warm = run("check", "--cache-dir", cache, "-j", threads, "--output-format", "json", ".", cwd=root)
     check(f"cached cold run on {threads} threads matches", cold.stdout == reference)
     check(f"cached warm run on {threads} threads matches", warm.stdout == reference)
+    # Formats that read the file again on a hit (full's source lines, SARIF's fingerprints).
+    for output_format in ("full", "sarif"):
+        expected = uncached[output_format]
+        warm = run("check", "--cache-dir", cache, "--color", "never", "-j", threads, "--output-format",
+                   output_format, ".", cwd=root)
+        check(f"cached warm {output_format} on {threads} threads matches -j1 without the cache",
+              warm.stdout == expected and warm.returncode == 1)
 
 # One file on many threads, and the verbose line.
 result = run("check", "--no-cache", "-j", "16", "-v", "stubs/api.pyi", cwd=root)
 check("more threads than files", result.returncode == 1 and b"stubs/api.pyi:1:9: PF001" in result.stdout, result)
 check("-v names files and threads", b"pitfall: 1 file, 16 threads" in result.stderr, result.stderr)
 check("-v with --no-cache", b"pitfall: cache: off" in result.stderr, result.stderr)
+
+# The default: one thread per online CPU.
+result = run("check", "--no-cache", "-v", ".", cwd=root)
+online = os.sysconf("SC_NPROCESSORS_ONLN")
+check("default thread count: the online CPUs", f"pitfall: 241 files, {online} thread".encode() in result.stderr,
+      (online, result.stderr[-300:]))
+
+# Out of range or not a number: one clear message, nothing linted.
+for value in ("0", "-1", "abc", "100000", "1025", "99999999999999999999", "2.5", " 2", ""):
+    result = run("check", "-j", value, ".", cwd=root)
+    check(f"-j '{value}': the message", result.returncode == 2 and result.stdout == b"" and result.stderr ==
+          f"pitfall: error: option --threads needs a whole number from 1 to 1024, not '{value}'\n".encode(),
+          result.stderr)
+result = run("check", "--no-cache", "-j", "1024", "stubs/api.pyi", cwd=root)
+check("-j 1024: the largest accepted", result.returncode == 1 and b"stubs/api.pyi:1:9: PF001" in result.stdout)
 
 # Usage errors.
 for arguments in (["-j", "0"], ["-j", "abc"], ["--threads", "1025"], ["--threads=-2"], ["-j2x"], ["-j"],

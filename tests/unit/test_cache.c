@@ -200,10 +200,10 @@ static void test_cache_file(void) {
   pf_file_stamp old = stamp_of(7, 18, 1000000000);
 
   /* A first run stores the result. */
-  pf_cache *cache = pf_cache_open(cache_directory, 1);
+  pf_cache *cache = pf_cache_open(cache_directory, directory, 1);
   pf_file_result out = {0};
-  CHECK(!pf_cache_lookup(cache, 0, path, 42, &old, NULL, &out));
-  pf_cache_store(cache, 0, path, 42, &old, &content, &result);
+  CHECK(!pf_cache_lookup(cache, 0, path, path, 42, &old, NULL, &out));
+  pf_cache_store(cache, 0, path, path, 42, &old, &content, &result);
   char error[256];
   CHECK_EQ_INT(pf_cache_save(cache, error, sizeof(error)), 0);
   pf_cache_stats stats = pf_cache_get_stats(cache);
@@ -221,9 +221,9 @@ static void test_cache_file(void) {
     fclose(file);
 
   /* Same stamp: a hit without the content. */
-  cache = pf_cache_open(cache_directory, 1);
+  cache = pf_cache_open(cache_directory, directory, 1);
   CHECK(pf_cache_get_stats(cache).loaded);
-  CHECK(pf_cache_lookup(cache, 0, path, 42, &old, NULL, &out));
+  CHECK(pf_cache_lookup(cache, 0, path, path, 42, &old, NULL, &out));
   CHECK_EQ_STR(out.path, path);
   check_same_findings(&result, &out);
   pf_file_result_free(&out);
@@ -234,13 +234,13 @@ static void test_cache_file(void) {
   pf_cache_close(cache);
 
   /* Another settings hash: a miss, by stamp and by content. */
-  cache = pf_cache_open(cache_directory, 1);
-  CHECK(!pf_cache_lookup(cache, 0, path, 43, &old, NULL, &out));
-  CHECK(!pf_cache_lookup(cache, 0, path, 43, &old, &content, &out));
+  cache = pf_cache_open(cache_directory, directory, 1);
+  CHECK(!pf_cache_lookup(cache, 0, path, path, 43, &old, NULL, &out));
+  CHECK(!pf_cache_lookup(cache, 0, path, path, 43, &old, &content, &out));
   /* Another stamp (a checkout touched it), same content: a hit by content. */
   pf_file_stamp touched = stamp_of(8, 18, 1000000100);
-  CHECK(!pf_cache_lookup(cache, 0, path, 42, &touched, NULL, &out));
-  CHECK(pf_cache_lookup(cache, 0, path, 42, &touched, &content, &out));
+  CHECK(!pf_cache_lookup(cache, 0, path, path, 42, &touched, NULL, &out));
+  CHECK(pf_cache_lookup(cache, 0, path, path, 42, &touched, &content, &out));
   check_same_findings(&result, &out);
   pf_file_result_free(&out);
   CHECK_EQ_INT(pf_cache_get_stats(cache).hits_by_content, 1);
@@ -249,59 +249,59 @@ static void test_cache_file(void) {
   pf_cache_close(cache);
 
   /* The new stamp now hits; the old one does not. Other content misses. */
-  cache = pf_cache_open(cache_directory, 2);
-  CHECK(pf_cache_lookup(cache, 0, path, 42, &touched, NULL, &out));
+  cache = pf_cache_open(cache_directory, directory, 2);
+  CHECK(pf_cache_lookup(cache, 0, path, path, 42, &touched, NULL, &out));
   pf_file_result_free(&out);
-  CHECK(!pf_cache_lookup(cache, 1, path, 42, &old, NULL, &out));
+  CHECK(!pf_cache_lookup(cache, 1, path, path, 42, &old, NULL, &out));
   pf_digest changed = pf_digest_of("def f(x=()): pass\n", 18);
-  CHECK(!pf_cache_lookup(cache, 1, path, 42, &old, &changed, &out));
-  CHECK(!pf_cache_lookup(cache, 1, "other.py", 42, &touched, &content, &out));
+  CHECK(!pf_cache_lookup(cache, 1, path, path, 42, &old, &changed, &out));
+  CHECK(!pf_cache_lookup(cache, 1, "other.py", "other.py", 42, &touched, &content, &out));
   pf_cache_close(cache);
 
   /* A run that does not check the path, whose file does not exist, prunes its entry. */
-  cache = pf_cache_open(cache_directory, 0);
+  cache = pf_cache_open(cache_directory, directory, 0);
   CHECK_EQ_INT(pf_cache_save(cache, error, sizeof(error)), 0);
   CHECK_EQ_INT(pf_cache_get_stats(cache).pruned, 1);
   pf_cache_close(cache);
-  cache = pf_cache_open(cache_directory, 1);
-  CHECK(!pf_cache_lookup(cache, 0, path, 42, &touched, &content, &out));
+  cache = pf_cache_open(cache_directory, directory, 1);
+  CHECK(!pf_cache_lookup(cache, 0, path, path, 42, &touched, &content, &out));
   pf_cache_close(cache);
 
   /* A file that cannot be read drops its entry: results with an error are not stored. */
-  cache = pf_cache_open(cache_directory, 1);
-  pf_cache_store(cache, 0, path, 42, &old, &content, &result);
+  cache = pf_cache_open(cache_directory, directory, 1);
+  pf_cache_store(cache, 0, path, path, 42, &old, &content, &result);
   CHECK_EQ_INT(pf_cache_save(cache, error, sizeof(error)), 0);
   pf_cache_close(cache);
-  cache = pf_cache_open(cache_directory, 1);
+  cache = pf_cache_open(cache_directory, directory, 1);
   pf_file_stamp moved = stamp_of(9, 1, 1);
-  CHECK(!pf_cache_lookup(cache, 0, path, 42, &moved, NULL, &out));
+  CHECK(!pf_cache_lookup(cache, 0, path, path, 42, &moved, NULL, &out));
   pf_file_result failed = {0};
   failed.error = pf_xstrdup("Permission denied");
-  pf_cache_store(cache, 0, path, 42, &old, NULL, &failed);
+  pf_cache_store(cache, 0, path, path, 42, &old, NULL, &failed);
   pf_file_result_free(&failed);
   CHECK_EQ_INT(pf_cache_save(cache, error, sizeof(error)), 0);
   pf_cache_close(cache);
-  cache = pf_cache_open(cache_directory, 1);
-  CHECK(!pf_cache_lookup(cache, 0, path, 42, &old, &content, &out));
+  cache = pf_cache_open(cache_directory, directory, 1);
+  CHECK(!pf_cache_lookup(cache, 0, path, path, 42, &old, &content, &out));
   pf_cache_close(cache);
 
   /* A stamp with a recent mtime is not trusted by the next run; the content still is. */
   pf_file_stamp fresh = stamp_of(10, 18, (int64_t)time(NULL));
-  cache = pf_cache_open(cache_directory, 1);
-  pf_cache_store(cache, 0, path, 42, &fresh, &content, &result);
+  cache = pf_cache_open(cache_directory, directory, 1);
+  pf_cache_store(cache, 0, path, path, 42, &fresh, &content, &result);
   CHECK_EQ_INT(pf_cache_save(cache, error, sizeof(error)), 0);
   pf_cache_close(cache);
-  cache = pf_cache_open(cache_directory, 1);
-  CHECK(!pf_cache_lookup(cache, 0, path, 42, &fresh, NULL, &out));
-  CHECK(pf_cache_lookup(cache, 0, path, 42, &fresh, &content, &out));
+  cache = pf_cache_open(cache_directory, directory, 1);
+  CHECK(!pf_cache_lookup(cache, 0, path, path, 42, &fresh, NULL, &out));
+  CHECK(pf_cache_lookup(cache, 0, path, path, 42, &fresh, &content, &out));
   pf_file_result_free(&out);
   pf_cache_close(cache);
 
   /* A cache directory that cannot be created is an error of the save only. */
   char blocked[160];
   snprintf(blocked, sizeof(blocked), "%s/nested/cache/.gitignore/sub", directory);
-  cache = pf_cache_open(blocked, 1);
-  pf_cache_store(cache, 0, path, 42, &old, &content, &result);
+  cache = pf_cache_open(blocked, directory, 1);
+  pf_cache_store(cache, 0, path, path, 42, &old, &content, &result);
   CHECK_EQ_INT(pf_cache_save(cache, error, sizeof(error)), -1);
   CHECK(strstr(error, "cannot create the cache directory") != NULL);
   pf_cache_close(cache);
