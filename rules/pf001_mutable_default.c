@@ -155,8 +155,24 @@ typedef struct pf001_state {
   size_t binding_count, binding_capacity;
 } pf001_state;
 
-static void collect_defaults(pf_context *ctx, TSNode function, TSNode parameters, const char *function_name,
+static const char *function_display_name(pf_context *ctx, TSNode function);
+
+/* Whether a parameter list's text has an `=`: without one it has no defaults, and the
+ * parameters need not be looked at one by one (each lookup walks the list in libtree-sitter;
+ * most functions have no defaults). */
+static int may_have_defaults(const pf_context *ctx, TSNode parameters) {
+  uint32_t length;
+  const char *text = pf_node_text(ctx, parameters, &length);
+  return memchr(text, '=', length) != NULL;
+}
+
+/* `function`'s mutable defaults, as pending entries; a def's display name is made only when
+ * one is found (is_lambda: none). */
+static void collect_defaults(pf_context *ctx, TSNode function, TSNode parameters, int is_lambda,
                              pf001_state *state) {
+  if (!may_have_defaults(ctx, parameters))
+    return;
+  const char *function_name = NULL;
   uint32_t count = ts_node_named_child_count(parameters);
   for (uint32_t i = 0; i < count; i++) {
     TSNode parameter = ts_node_named_child(parameters, i);
@@ -174,6 +190,8 @@ static void collect_defaults(pf_context *ctx, TSNode function, TSNode parameters
       if (!ts_node_is_null(annotation) && pf_is_immutable_annotation(ctx, annotation))
         continue;
     }
+    if (!is_lambda && !function_name)
+      function_name = function_display_name(ctx, function);
     pf_grow((void **)&state->items, &state->capacity, state->count + 1, sizeof(pending_default));
     pending_default *entry = &state->items[state->count++];
     memset(entry, 0, sizeof(*entry));
@@ -527,7 +545,7 @@ static void visit(pf_context *ctx, TSNode node, void *opaque) {
       record_name(ctx, state, pf_child(node, pf_field.NAME), ts_node_end_byte(node), binding_limit(ctx));
     TSNode parameters = pf_child(node, pf_field.PARAMETERS);
     if (!ts_node_is_null(parameters))
-      collect_defaults(ctx, node, parameters, function_display_name(ctx, node), state);
+      collect_defaults(ctx, node, parameters, 0, state);
     break;
   }
   case PF_KIND_CLASS_DEFINITION:
@@ -537,7 +555,7 @@ static void visit(pf_context *ctx, TSNode node, void *opaque) {
   case PF_KIND_LAMBDA: {
     TSNode parameters = pf_child(node, pf_field.PARAMETERS);
     if (!ts_node_is_null(parameters))
-      collect_defaults(ctx, node, parameters, NULL, state);
+      collect_defaults(ctx, node, parameters, 1, state);
     break;
   }
   case PF_KIND_CALL:

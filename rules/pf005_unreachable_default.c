@@ -287,6 +287,13 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
   TSNode parameters = pf_child(node, pf_field.PARAMETERS);
   if (ts_node_is_null(parameters))
     return;
+  /* Without both an `=` and a `*` in its text, a parameter list has no default before a
+   * *args; most have neither, and reading the parameters one by one costs a walk of the
+   * list in libtree-sitter for each. */
+  uint32_t list_length;
+  const char *list_text = pf_node_text(ctx, parameters, &list_length);
+  if (!memchr(list_text, '=', list_length) || !memchr(list_text, '*', list_length))
+    return;
   signature_parts parts;
   parts.count = 0;
   parts.args_index = UINT32_MAX;
