@@ -243,6 +243,26 @@ static void dispatch(pf_context *ctx, const pf_settings *settings, const dispatc
   }
 }
 
+int pf_kind_ends_with_closing_token(pf_kind kind) {
+  switch (kind) {
+  case PF_KIND_ARGUMENT_LIST:
+  case PF_KIND_PARAMETERS:
+  case PF_KIND_SUBSCRIPT:
+  case PF_KIND_PARENTHESIZED_EXPRESSION:
+  case PF_KIND_TUPLE:
+  case PF_KIND_LIST:
+  case PF_KIND_SET:
+  case PF_KIND_DICTIONARY:
+  case PF_KIND_LIST_COMPREHENSION:
+  case PF_KIND_SET_COMPREHENSION:
+  case PF_KIND_DICTIONARY_COMPREHENSION:
+  case PF_KIND_GENERATOR_EXPRESSION:
+    return 1;
+  default:
+    return 0;
+  }
+}
+
 /* Whether a string node is a literal without replacement fields and without syntax errors:
  * its children (string_start, string_content with its escape sequences, string_end) are
  * then read by the rules that visit the string itself (string_literal.h), and no rule
@@ -262,7 +282,8 @@ static int is_plain_string(const pf_source *source, TSNode string) {
 }
 
 /* The walk visits every node once, in source order, with one TSTreeCursor (except inside
- * ERROR nodes and plain string literals, which it does not enter). Measured with
+ * ERROR nodes and plain string literals, which it does not enter, and the closing brackets
+ * named below). Measured with
  * callgrind on the standard library, the cursor calls are most of what linting adds to the
  * parse, so the loop avoids the ones whose answer it already knows:
  *   - a node's visible child count is O(1), so leaves are not asked for a first child, and
@@ -271,7 +292,9 @@ static int is_plain_string(const pf_source *source, TSNode string) {
  *   - the field id is looked up only where someone can read it: for nodes a rule visits and
  *     for nodes with children (every ancestor a rule can see). Other leaves get 0, and so do
  *     the module's children, which never have one;
- *   - a tree without errors has no ERROR or MISSING nodes, so those checks are skipped. */
+ *   - a tree without errors has no ERROR or MISSING nodes, so those checks are skipped, and
+ *     the closing bracket that ends an argument list, a subscript or a display is not
+ *     stepped onto (pf_kind_ends_with_closing_token). */
 static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings, TSNode root) {
   TSTreeCursor cursor = ts_tree_cursor_new(root);
   uint32_t depth = 0;
@@ -335,7 +358,11 @@ static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings
         ts_tree_cursor_delete(&cursor);
         return;
       }
-      if (linter->siblings_left[depth]) {
+      /* A closing bracket is the last child of the kinds pf_kind_ends_with_closing_token
+       * names (a tenth of the steps in the standard library): go up instead of onto it. */
+      uint32_t skipped_last =
+          !has_error && pf_kind_ends_with_closing_token((pf_kind)linter->kinds[depth - 1]) ? 1 : 0;
+      if (linter->siblings_left[depth] > skipped_last) {
         linter->siblings_left[depth]--;
         if (ts_tree_cursor_goto_next_sibling(&cursor))
           break;

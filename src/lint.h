@@ -14,6 +14,7 @@
 #define PITFALL_LINT_H
 
 #include "diag.h"
+#include "lang.h"
 #include "settings.h"
 #include "source.h"
 
@@ -59,5 +60,10 @@ void pf_lint_crashed(pf_linter *linter, const char *bytes, size_t length, const 
                      const pf_settings *settings, int signal_number, pf_file_result *out);
 
 void pf_file_result_free(pf_file_result *result);
+
+/* Whether a node of `kind` ends with a closing bracket token (`)`, `]`, `}`) in a tree
+ * without errors: the walk does not step onto that last child, which no rule visits.
+ * tests/unit/test_walk.c checks the grammar against it. */
+int pf_kind_ends_with_closing_token(pf_kind kind);
 
 #endif

@@ -2,10 +2,14 @@
  * test_walk.c: the grammar facts the walk in src/lint.c relies on to skip cursor calls:
  *   - a node's visible child count is exactly how many children the cursor steps through,
  *     so the walk can go from a last child straight to its parent;
- *   - the module's children never have a field, so the walk does not look theirs up.
- * Checked with a plain cursor walk over source that uses every statement kind, valid and not.
+ *   - the module's children never have a field, so the walk does not look theirs up;
+ *   - in a tree without errors, the kinds pf_kind_ends_with_closing_token names end with an
+ *     anonymous `)`, `]` or `}`, which the walk does not step onto.
+ * Checked with a plain cursor walk over source that uses every statement kind, valid and not,
+ * and every bracketed kind with comments, trailing commas and nesting.
  */
 #include "lang.h"
+#include "lint.h"
 #include "unit.h"
 
 #include <stdlib.h>
@@ -27,6 +31,12 @@ static const char *const samples[] = {
     "if a:\n    pass\nelif b:\n    pass\nelse:\n    pass\nx += 1; y @= 2\nprint >> sys.stderr, 'x'\nexec "
     "'code'\n",
     /* Broken input: ERROR and MISSING nodes. */
+    /* Bracketed kinds with comments before the closer, trailing commas, nesting. */
+    "f(a,  # c\n  b,\n)\nf(x for x in y)\nf(*a, **k)\ng()\nd[1:2, ...]\nd[a,  # c\n]\n"
+    "t = ((1,), (), (\n  2,  # c\n))\nl = [[], [1, [2]],  # c\n]\ns = {1, {2}.pop()}\n"
+    "m = {}; m = {1: {}, **m,  # c\n}\nc = [i for i in x  # c\n]\nc = {i for i in x}\n"
+    "c = {k: v for k, v in x}\np = (yield)\np = (  # c\n  a\n)\ndef h(a, *, b=(1, 2)  # c\n): pass\n"
+    "def k(): pass\nclass C(): pass\nprint(f'{d[1]}', f'{(lambda: [1])()}')\n",
     "def f(:\n  x = (1,\n  y = [\nclass\n  ))) ]\nif x\n  print(\"a)\n",
     "x = (((((((\ndef g(a=[]:\n    return {1: 2,, 3}\n@\n",
 };
@@ -39,6 +49,14 @@ static void check_sample(TSParser *parser, const char *text) {
   uint32_t depth = 0;
   for (;;) {
     TSNode node = ts_tree_cursor_current_node(&cursor);
+    if (!ts_node_has_error(ts_tree_root_node(tree)) && pf_kind_ends_with_closing_token(pf_node_kind(node))) {
+      uint32_t count = ts_node_child_count(node);
+      CHECK(count > 0);
+      TSNode last = ts_node_child(node, count - 1);
+      const char *type = ts_node_type(last);
+      CHECK(!ts_node_is_named(last));
+      CHECK(strcmp(type, ")") == 0 || strcmp(type, "]") == 0 || strcmp(type, "}") == 0);
+    }
     if (depth == 1)
       CHECK_EQ_INT(ts_tree_cursor_current_field_id(&cursor), 0);
     if (ts_tree_cursor_goto_first_child(&cursor)) {
