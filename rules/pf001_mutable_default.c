@@ -501,9 +501,15 @@ static void visit_case_block(pf_context *ctx, TSNode block, TSNode clause, pf001
     if (pf_node_kind(pattern) != PF_KIND_CASE_PATTERN)
       continue;
     TSTreeCursor cursor = ts_tree_cursor_new(pattern);
+    /* The ancestors of the cursor's node, kept as it moves (ts_node_parent climbs from the
+     * root each time); parents[0] is the pattern's own parent. */
+    TSNode *parents = NULL;
+    size_t parent_capacity = 0, depth = 0;
+    pf_grow((void **)&parents, &parent_capacity, 1, sizeof(TSNode));
+    parents[0] = clause;
     for (;;) {
       TSNode node = ts_tree_cursor_current_node(&cursor);
-      TSNode parent = ts_node_parent(node);
+      TSNode parent = parents[depth];
       if (pf_node_kind(node) == PF_KIND_IDENTIFIER &&
           (pf_node_kind(parent) == PF_KIND_SPLAT_PATTERN ||
            (pf_node_kind(parent) == PF_KIND_AS_PATTERN && ts_node_eq(node, ts_node_named_child(parent, 1)))))
@@ -512,15 +518,21 @@ static void visit_case_block(pf_context *ctx, TSNode block, TSNode clause, pf001
                (pf_node_kind(parent) == PF_KIND_CASE_PATTERN ||
                 pf_node_kind(parent) == PF_KIND_KEYWORD_PATTERN))
         record_name(ctx, state, ts_node_named_child(node, 0), after, until);
-      if (ts_tree_cursor_goto_first_child(&cursor))
+      if (ts_tree_cursor_goto_first_child(&cursor)) {
+        pf_grow((void **)&parents, &parent_capacity, depth + 2, sizeof(TSNode));
+        parents[++depth] = node;
         continue;
+      }
       int moved = 0;
-      while (!(moved = ts_tree_cursor_goto_next_sibling(&cursor)))
-        if (!ts_tree_cursor_goto_parent(&cursor) || ts_node_eq(ts_tree_cursor_current_node(&cursor), pattern))
+      while (!(moved = ts_tree_cursor_goto_next_sibling(&cursor))) {
+        if (depth == 0 || !ts_tree_cursor_goto_parent(&cursor))
           break;
+        depth--;
+      }
       if (!moved)
         break;
     }
+    free(parents);
     ts_tree_cursor_delete(&cursor);
   }
 }
