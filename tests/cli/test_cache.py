@@ -7,26 +7,13 @@ Statistics come from `pitfall check -v`:
   pitfall: cache: H hits (S by stat, C by content), M misses, P pruned, saved|unchanged|not saved; DIR
 """
 import os
-import re
 import shutil
 import subprocess
-import time
 
-from clitest import BINARY, check, finish, remove_tree, run, temporary_tree
+from clitest import BINARY, CACHE_STATS as STATS, PAST, check, finish, remove_tree, run, settle, temporary_tree
 
 BAD = "def f(x=[]):\n    return x\n"
 GOOD = "def f(x=None):\n    return x\n"
-STATS = re.compile(rb"pitfall: cache: (\d+) hits \((\d+) by stat, (\d+) by content\), (\d+) misses, "
-                   rb"(\d+) pruned, (saved|unchanged|not saved); (.*)")
-PAST = int(time.time()) - 3600
-
-
-def settle(root, when=PAST):
-    """Gives every file an mtime in the past, so the cache may trust its stamp."""
-    for directory, subdirectories, names in os.walk(root):
-        subdirectories[:] = [d for d in subdirectories if d != ".pitfall_cache"]
-        for name in names:
-            os.utime(os.path.join(directory, name), (when, when))
 
 
 def stats(result):

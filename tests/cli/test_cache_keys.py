@@ -9,25 +9,14 @@ Statistics come from `pitfall check -v`, one line per cache used:
   pitfall: cache: H hits (S by stat, C by content), M misses, P pruned, saved|unchanged|not saved; DIR
 """
 import os
-import re
 import shutil
 import subprocess
 import time
 
-from clitest import BINARY, check, finish, remove_tree, run, temporary_tree
+from clitest import BINARY, CACHE_STATS as STATS, PAST, check, finish, remove_tree, run, settle, temporary_tree
 
 BAD = "def f(x=[]):\n    return x\n"
 CALLS = "def f(x=[]):\n    return x\n\n\ndef g(y=registry_default()):\n    return y\n"
-STATS = re.compile(rb"pitfall: cache: (\d+) hits \((\d+) by stat, (\d+) by content\), (\d+) misses, "
-                   rb"(\d+) pruned, (saved|unchanged|not saved); (.*)")
-PAST = int(time.time()) - 3600
-
-
-def settle(root, when=PAST):
-    for directory, subdirectories, names in os.walk(root):
-        subdirectories[:] = [d for d in subdirectories if d != ".pitfall_cache"]
-        for name in names:
-            os.utime(os.path.join(directory, name), (when, when))
 
 
 def all_stats(result):
