@@ -163,7 +163,7 @@ check("--add-noqa with stdin is a usage error", result.returncode == 2 and b"sta
 # anywhere, so when running as root the binary runs as `nobody` here.
 tree = temporary_tree({"ro/bad.py": BAD})
 os.chmod(tree, 0o755)
-os.chmod(os.path.join(tree, "ro", "bad.py"), 0o644)
+os.chmod(os.path.join(tree, "ro", "bad.py"), 0o666)  # writable: the directory is what stops it
 os.chmod(os.path.join(tree, "ro"), 0o555)
 prefix = ("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups") if os.geteuid() == 0 else ()
 result = run("check", "--add-noqa", "ro/bad.py", cwd=tree, prefix=prefix)
@@ -172,6 +172,22 @@ check("--add-noqa in a read-only directory", result.returncode == 1 and
 with open(os.path.join(tree, "ro", "bad.py")) as handle:
     check("--add-noqa left the unwritable file alone", handle.read() == BAD)
 os.chmod(os.path.join(tree, "ro"), 0o755)
+remove_tree(tree)
+
+# A read-only file in a writable directory is left alone too: the rename that replaces a file
+# needs only the directory, but a file that could not be written in place is not replaced.
+tree = temporary_tree({"rw/bad.py": BAD})
+os.chmod(tree, 0o755)
+os.chmod(os.path.join(tree, "rw"), 0o777)
+os.chmod(os.path.join(tree, "rw", "bad.py"), 0o444)
+result = run("check", "--add-noqa", "rw/bad.py", cwd=tree, prefix=prefix)
+check("--add-noqa on a read-only file", result.returncode == 1 and
+      b"rw/bad.py: not edited: it is not writable: Permission denied" in result.stderr, result.stderr)
+with open(os.path.join(tree, "rw", "bad.py")) as handle:
+    check("--add-noqa left the read-only file alone", handle.read() == BAD)
+check("--add-noqa left the read-only file's owner", os.stat(os.path.join(tree, "rw", "bad.py")).st_uid == os.geteuid())
+check("--add-noqa on a read-only file leaves no temporary file", os.listdir(os.path.join(tree, "rw")) == ["bad.py"],
+      os.listdir(os.path.join(tree, "rw")))
 remove_tree(tree)
 
 finish()
