@@ -217,6 +217,17 @@ check("each directory uses the excludes of its closest configuration",
       names == ["inner/w.py", "sub/skip/x.py", "sub/z.py"], names)
 remove_tree(tree)
 
+# A leading "./" anchors a pattern to the configuration's directory; without it a name
+# matches at any depth.
+tree = temporary_tree({
+    "pitfall.toml": 'extend-exclude = ["./gen"]\n[per-file-ignores]\n"./conftest.py" = ["PF001"]\n',
+    "gen/a.py": SRC, "src/gen/b.py": SRC, "conftest.py": SRC, "src/conftest.py": SRC,
+})
+result = lint(cwd=tree)
+check("'./gen' and './conftest.py' are the configuration's own only",
+      findings(result) == {"conftest.py": ONLY_PF000, "src/conftest.py": BOTH, "src/gen/b.py": BOTH}, findings(result))
+remove_tree(tree)
+
 # Command-line patterns are relative to the working directory; a --config file's patterns,
 # to that file's directory.
 tree = temporary_tree({
