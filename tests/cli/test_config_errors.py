@@ -147,6 +147,34 @@ check("a configuration above the working directory is named by its absolute path
       [f"{os.path.realpath(tree)}/pitfall.toml:1:1: unknown key 'selct' (did you mean 'select'?)"], result.stderr)
 remove_tree(tree)
 
+# Odd files: a byte order mark and CRLF line endings are TOML; deep nesting is a type error,
+# not a crash; a configuration that cannot be read is an error, not skipped; a directory
+# with a configuration's name is no configuration.
+expect("BOM and CRLF: rows and columns as written",
+       {"x.py": SRC, "pitfall.toml": b'\xef\xbb\xbfignore = []\r\nselect = [\r\n  "PF01"]\r\n'},
+       ["pitfall.toml:3:3: unknown rule code or prefix 'PF01' in 'select' (`pitfall rules` lists them)"])
+expect("deeply nested arrays", pitfall_toml("select = " + "[" * 100000 + "]" * 100000 + "\n"),
+       ["pitfall.toml:1:11: 'select' must hold only strings (rule codes), found an array"])
+expect("deeply nested, never closed", pitfall_toml("select = " + "[" * 100000 + "\n"),
+       ["pitfall.toml:1:1: TOML syntax error: cannot parse the text from here (too many tokens out of place)"])
+tree = temporary_tree({"x.py": SRC, "pyproject.toml": '[tool.pitfall]\nselect = []\n'})
+os.chmod(tree, 0o755)
+os.chmod(os.path.join(tree, "pyproject.toml"), 0)
+prefix = ("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups") if os.geteuid() == 0 else ()
+result = run("check", "--no-cache", cwd=tree, env=ENV, prefix=prefix)
+check("an unreadable pyproject.toml is an error", result.returncode == 2 and result.stdout == b"" and
+      result.stderr.decode().splitlines() == ["pyproject.toml:1:1: cannot read the file: Permission denied"],
+      result.stderr)
+remove_tree(tree)
+tree = temporary_tree({"x.py": SRC, "pitfall.toml/x": "", "pyproject.toml": '[tool.pitfall]\nselect = []\n'})
+result = run("check", cwd=tree, env=ENV)
+check("a directory named pitfall.toml is skipped", result.returncode == 0 and result.stderr ==
+      b"No problems found (1 file checked).\n", result.stderr)
+result = run("check", "--config", "pitfall.toml", cwd=tree, env=ENV)
+check("--config naming a directory", result.returncode == 2 and result.stderr ==
+      b"pitfall: error: --config: cannot read 'pitfall.toml': not a regular file\n", result.stderr)
+remove_tree(tree)
+
 # --config with a broken file; --isolated never reads it.
 expect("--config with a broken file", {"x.py": SRC, "conf/strict.toml": 'select = "ALL"\n'},
        ["conf/strict.toml:1:10: 'select' must be an array of rule codes, found a string"], "--config",
