@@ -112,5 +112,29 @@ result = try_repo()
 output = result.stdout + result.stderr
 check("a suppressed finding passes the hook", result.returncode == 0 and "Passed" in output, output)
 
+# The project's configuration applies, and --force-exclude keeps an excluded staged file out
+# (pre-commit names every staged file, so without it the exclude would not count).
+os.makedirs(os.path.join(project, "migrations"))
+write(os.path.join(project, "migrations", "0001_initial.py"), "def up(ops=[]):\n    return ops\n")
+write(os.path.join(project, "pyproject.toml"), '[tool.pitfall]\nextend-exclude = ["migrations"]\n')
+sh("git", "add", "migrations/0001_initial.py", "pyproject.toml", cwd=project)
+result = try_repo()
+output = result.stdout + result.stderr
+check("an excluded staged file passes the hook (--force-exclude)", result.returncode == 0 and "Passed" in output,
+      output)
+write(os.path.join(project, "pyproject.toml"), '[tool.pitfall]\nextend-exclude = ["other"]\n')
+sh("git", "add", "pyproject.toml", cwd=project)
+result = try_repo()
+output = result.stdout + result.stderr
+check("the same file fails once the exclude is gone",
+      result.returncode == 1 and "migrations/0001_initial.py:1:12: PF001" in output, output)
+write(os.path.join(project, "pyproject.toml"), '[tool.pitfall]\nextend-exclud = ["migrations"]\n')
+sh("git", "add", "pyproject.toml", cwd=project)
+result = try_repo()
+output = result.stdout + result.stderr
+check("a broken configuration fails the hook with its message", result.returncode == 1 and
+      "pyproject.toml:2:1: unknown key 'extend-exclud' in [tool.pitfall] (did you mean 'extend-exclude'?)" in output,
+      output)
+
 shutil.rmtree(work, ignore_errors=True)
 finish()
