@@ -57,6 +57,12 @@ check("the hook runs the binary under test",
 source = os.path.realpath(SOURCE_DIR)
 hooks_file = os.path.join(source, ".pre-commit-hooks.yaml")
 check(".pre-commit-hooks.yaml exists at the repository root", os.path.isfile(hooks_file))
+# The hook as the issue specifies it (a line-by-line check: no YAML library is required).
+with open(hooks_file, encoding="utf-8") as handle:
+    hook_lines = [line.strip() for line in handle if line.strip() and not line.lstrip().startswith("#")]
+for wanted in ("- id: pitfall", "entry: pitfall check --force-exclude", "language: system", "types_or: [python, pyi]",
+               "require_serial: true"):
+    check(f".pre-commit-hooks.yaml has '{wanted}'", wanted in hook_lines, hook_lines)
 tracked = sh("git", "ls-files", "--error-unmatch", ".pre-commit-hooks.yaml", cwd=source).returncode == 0
 if tracked:
     hook_repository = source
