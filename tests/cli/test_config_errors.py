@@ -134,6 +134,16 @@ result = errors_of({"x.py": SRC, "pyproject.toml": '[project\nname = "other"\n'}
 check("broken pyproject.toml of another tool is skipped", result.returncode == 1 and b"x.py:1:9: PF001" in result.stdout,
       result.stderr)
 
+# The same goes for a pyproject.toml too large to be read as a configuration: skipped unless
+# it mentions pitfall somewhere (here across the boundary of the 64 KiB pieces it is read in).
+big = '[project]\nname = "other"\n# ' + "x" * (2 * 1024 * 1024) + "\n"
+result = errors_of({"x.py": SRC, "pyproject.toml": big})
+check("a large pyproject.toml of another tool is skipped", result.returncode == 1 and
+      b"x.py:1:9: PF001" in result.stdout, result.stderr)
+straddling = "#" * (65536 - 3) + " pitfall\n" + big
+expect("a large pyproject.toml mentioning pitfall", {"x.py": SRC, "pyproject.toml": straddling},
+       ["pyproject.toml:1:1: the file is larger than 1024 KiB, too large for a configuration file"])
+
 # Several files, several problems: every line, in the order found; paths relative to the
 # working directory, or absolute when outside it.
 expect("problems in two configurations", {
