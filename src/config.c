@@ -290,8 +290,17 @@ static const char *const known_keys[] = {
 };
 enum { KNOWN_KEY_COUNT = sizeof(known_keys) / sizeof(known_keys[0]) };
 
+/* ruff's keys with no pitfall counterpart of that name, and the key that does their job. */
+static const char *const ruff_key_equivalents[][2] = {
+    {"extend-ignore", "ignore"},
+    {"extend-per-file-ignores", "per-file-ignores"},
+};
+
 /* The known key closest to `key`, when it is close enough to be the one meant. */
 static const char *suggest_key(const char *key, size_t length) {
+  for (size_t i = 0; i < sizeof(ruff_key_equivalents) / sizeof(ruff_key_equivalents[0]); i++)
+    if (strlen(ruff_key_equivalents[i][0]) == length && memcmp(key, ruff_key_equivalents[i][0], length) == 0)
+      return ruff_key_equivalents[i][1];
   const char *best = NULL;
   size_t best_distance = (size_t)-1;
   for (size_t i = 0; i < KNOWN_KEY_COUNT; i++) {

@@ -34,6 +34,9 @@ expect("unknown key, did you mean", pitfall_toml('selct = ["PF001"]\n'),
        ["pitfall.toml:1:1: unknown key 'selct' (did you mean 'select'?)"])
 expect("snake_case key", pitfall_toml('extend_exclude = ["x"]\n'),
        ["pitfall.toml:1:1: unknown key 'extend_exclude' (did you mean 'extend-exclude'?)"])
+expect("ruff's extend-ignore", pitfall_toml('extend-ignore = ["PF001"]\nextend-per-file-ignores = {}\n'),
+       ["pitfall.toml:1:1: unknown key 'extend-ignore' (did you mean 'ignore'?)",
+        "pitfall.toml:2:1: unknown key 'extend-per-file-ignores' (did you mean 'per-file-ignores'?)"])
 expect("unknown key far from every key", pitfall_toml('line-length = 88\n'),
        ["pitfall.toml:1:1: unknown key 'line-length'"])
 expect("unknown key in [tool.pitfall]", {"x.py": SRC, "pyproject.toml": '[tool.pitfall]\nper-file-ignore = {}\n'},
