@@ -6,7 +6,7 @@
  * decides what is worth reporting:
  *   - a PF code that names a rule which is enabled for the file but had no finding on the
  *     directive's line (for `# pitfall: noqa: CODES`, none in the file);
- *   - a PF code that is not a rule (`PF999`), and a PF code listed twice;
+ *   - a PF code that is not a rule (`PF999`; each time it is listed), and a rule's code listed twice;
  *   - `# noqa:` followed by no code, and `# pitfall: noqa` after code on its line, neither
  *     of which suppresses anything.
  * Left alone: a bare `# noqa`, codes of other tools (`E501`, `B006`), codes of rules that are
@@ -24,7 +24,7 @@ static const char explanation[] =
     "## What it does\n"
     "Reports `noqa` directives that suppress nothing: a code in `# noqa: PF001` when no PF001\n"
     "finding belongs to that line, a code in `# pitfall: noqa: PF001` when the file has no\n"
-    "PF001 finding, a PF code that is not a rule (`PF999`) or is listed twice, a `# noqa:`\n"
+    "PF001 finding, a PF code that is not a rule (`PF999`), a rule's code listed twice, a `# noqa:`\n"
     "with no code after the colon, and a `# pitfall: noqa` that follows code on its line\n"
     "(the file-level form only works on a line of its own).\n"
     "\n"
