@@ -334,9 +334,12 @@ static int directive_names(pf_noqa_directive *directive, int rule_index) {
 static int suppressed(pf_noqa_index *index, const pf_diagnostic *diagnostic) {
   int rule_index = rule_index_of(diagnostic->rule);
   int result = index->file_all || (rule_index >= 0 && index->file_rules[rule_index]);
-  for (size_t i = 0; i < index->count && rule_index >= 0 && index->file_rules[rule_index]; i++)
-    if (index->items[i].scope == PF_NOQA_FILE)
-      directive_names(&index->items[i], rule_index);
+  if (rule_index >= 0 && index->file_rules[rule_index] && !index->file_rules_marked[rule_index]) {
+    index->file_rules_marked[rule_index] = 1;
+    for (size_t i = 0; i < index->count; i++)
+      if (index->items[i].scope == PF_NOQA_FILE)
+        directive_names(&index->items[i], rule_index);
+  }
   long at = pf_noqa_find_row(index, diagnostic->noqa_row);
   if (at >= 0 && index->items[at].scope == PF_NOQA_LINE) {
     pf_noqa_directive *directive = &index->items[at];

@@ -69,6 +69,9 @@ typedef struct pf_noqa_index {
    * which rules (by registry index) a `# pitfall: noqa: CODES` exempts. */
   int file_all;
   unsigned char file_rules[PF_MAX_RULES];
+  /* Rules whose codes in the file-level directives are already marked used (once per rule,
+   * not once per finding). */
+  unsigned char file_rules_marked[PF_MAX_RULES];
 } pf_noqa_index;
 
 /* Parses one comment, `text` being its source text from its first `#` (`length` bytes) and
