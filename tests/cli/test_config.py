@@ -101,6 +101,12 @@ check("--isolated ignores every configuration", all(v == BOTH for v in findings(
 result = lint("--config", "missing.toml", cwd=root)
 check("--config missing file: exit 2", result.returncode == 2 and result.stderr.decode() ==
       "pitfall: error: --config: cannot read 'missing.toml': No such file or directory\n", result.stderr)
+result = lint("--config", "pitfall.toml", "--config=a/pyproject.toml", cwd=root)
+check("--config twice: exit 2", result.returncode == 2 and result.stderr.decode() ==
+      "pitfall: error: --config given twice ('pitfall.toml', then 'a/pyproject.toml'): only one configuration file "
+      "can apply\n", result.stderr)
+result = lint("--config", "pitfall.toml", "--config", "pitfall.toml", "a/b/b.py", cwd=root)
+check("--config twice with the same file", findings(result) == {"a/b/b.py": ONLY_PF001}, result.stderr)
 result = lint("--config", "pitfall.toml", "--isolated", cwd=root)
 check("--config with --isolated: exit 2", result.returncode == 2 and b"cannot be used together" in result.stderr,
       result.stderr)
