@@ -261,6 +261,16 @@ check("without them, the opposite", findings(lint("--isolated", cwd=tree)) == {"
       findings(lint("--isolated", cwd=tree)))
 remove_tree(tree)
 
+# extend-mutable-calls feeds PF003 too, where a tuple is meant to be a constant; where it is
+# hashed only built-in containers are flagged (an instance of a user class may be hashable).
+tree = temporary_tree({
+    "pitfall.toml": 'extend-mutable-calls = ["mylib.Registry"]\n',
+    "t.py": "from mylib import Registry as R\n\nDEFAULTS = (1, R())\nKEYS = {(1, R()): 2}\nOTHER = (1, R2())\n",
+})
+check("extend-mutable-calls in PF003", findings(lint(cwd=tree)) == {"t.py": ["3:16 PF003"]}, findings(lint(cwd=tree)))
+check("PF003 without it", findings(lint("--isolated", cwd=tree)) == {}, findings(lint("--isolated", cwd=tree)))
+remove_tree(tree)
+
 # ---- help lists every configuration flag ----
 help_text = run("check", "--help").stdout.decode()
 for flag in ("--config", "--isolated", "--select", "--extend-select", "--ignore", "--exclude", "--extend-exclude",
