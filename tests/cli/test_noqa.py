@@ -31,6 +31,21 @@ check("noqa on stdin", result.returncode == 0 and result.stdout == b"", result)
 result = run("check", "--output-format", "json", "-", stdin=b"count = 0  # noqa: PF001\n")
 check("PF100 on stdin", findings(result) == [(1, 20, "PF100", 1)], result.stdout)
 
+# A `noqa:` whose first word only starts like a code names that word, so the reader sees why
+# it suppresses nothing; one followed by no code-like word says so plainly.
+source = (b"count = 0  # noqa: PF001: the reason\nsize = 0  # noqa:PF001;PF004\nwidth = 0  # noqa: the reason\n"
+          b"# pitfall: noqa: PF003.\n")
+result = run("check", "--isolated", "-", stdin=source)
+check("PF100 on a noqa: whose code is run together with other text", result.stdout.decode().splitlines() == [
+    "-:1:12: PF100 `# noqa:` lists no rule code: `PF001:` is not one (a code is letters then digits, separated "
+    "from the next by a comma or a space)",
+    "-:2:11: PF100 `# noqa:` lists no rule code: `PF001;PF004` is not one (a code is letters then digits, "
+    "separated from the next by a comma or a space)",
+    "-:3:12: PF100 `# noqa:` lists no rule code, so it suppresses nothing (list codes such as `PF001`, or drop the "
+    "colon to suppress every finding)",
+    "-:4:1: PF100 `# pitfall: noqa:` lists no rule code: `PF003.` is not one (a code is letters then digits, "
+    "separated from the next by a comma or a space)"], result.stdout)
+
 # A file too deeply nested to parse still honours noqa (comments are found lexically).
 deep = "x = " + "(" * 20001 + ")" * 20001
 tree = temporary_tree({
