@@ -6,7 +6,7 @@
  * decides what is worth reporting:
  *   - a PF code that names a rule which is enabled for the file but had no finding on the
  *     directive's line (for `# pitfall: noqa: CODES`, none in the file);
- *   - a PF code that is not a rule (`PF999`), and a PF code listed twice;
+ *   - a PF code that is not a rule (`PF999`; each time it is listed), and a rule's code listed twice;
  *   - `# noqa:` followed by no code, and `# pitfall: noqa` after code on its line, neither
  *     of which suppresses anything.
  * Left alone: a bare `# noqa`, codes of other tools (`E501`, `B006`), codes of rules that are
@@ -24,7 +24,7 @@ static const char explanation[] =
     "## What it does\n"
     "Reports `noqa` directives that suppress nothing: a code in `# noqa: PF001` when no PF001\n"
     "finding belongs to that line, a code in `# pitfall: noqa: PF001` when the file has no\n"
-    "PF001 finding, a PF code that is not a rule (`PF999`) or is listed twice, a `# noqa:`\n"
+    "PF001 finding, a PF code that is not a rule (`PF999`), a rule's code listed twice, a `# noqa:`\n"
     "with no code after the colon, and a `# pitfall: noqa` that follows code on its line\n"
     "(the file-level form only works on a line of its own).\n"
     "\n"
@@ -79,6 +79,33 @@ static void report_code(pf_context *ctx, const pf_noqa_directive *directive, con
   }
 }
 
+/* The word after the colon of a `noqa:` that lists no code, when it starts like a code
+ * (letters, then digits) and goes on with something else, as in `# noqa: PF001: reason`
+ * or `# noqa: PF001;PF004`; its length in *length, else NULL. */
+static const char *code_like_word(const pf_context *ctx, const pf_noqa_directive *directive, int *length) {
+  const char *text = ctx->source->text;
+  uint32_t end = ctx->source->length, at = directive->codes_end;
+  while (at < end && (text[at] == ' ' || text[at] == '\t'))
+    at++;
+  uint32_t word_end = at, letters = 0, digits = 0;
+  while (word_end < end && ((text[word_end] >= 'A' && text[word_end] <= 'Z') ||
+                            (text[word_end] >= 'a' && text[word_end] <= 'z'))) {
+    word_end++;
+    letters++;
+  }
+  while (letters && word_end < end && text[word_end] >= '0' && text[word_end] <= '9') {
+    word_end++;
+    digits++;
+  }
+  if (!digits)
+    return NULL;
+  while (word_end < end && text[word_end] != ' ' && text[word_end] != '\t' && text[word_end] != ',' &&
+         text[word_end] != '#' && text[word_end] != '\n' && text[word_end] != '\r' && word_end - at < 40)
+    word_end++;
+  *length = (int)(word_end - at);
+  return text + at;
+}
+
 static int lists_rule(const pf_noqa_directive *directive, int rule_index) {
   for (uint32_t i = 0; i < directive->code_count; i++)
     if (directive->codes[i].rule_index == rule_index)
@@ -96,6 +123,17 @@ void pf_unused_noqa_report(pf_context *ctx, const pf_noqa_index *index) {
       pf_emit_range(ctx, directive->start, directive->end, 0,
                     "`# pitfall: noqa` after code suppresses nothing: put it on a line of its own to exempt "
                     "the file, or use `# noqa` for this line");
+      continue;
+    }
+    int word_length = 0;
+    const char *word = directive->has_colon && directive->code_count == 0
+                           ? code_like_word(ctx, directive, &word_length)
+                           : NULL;
+    if (word) {
+      pf_emit_range(ctx, directive->start, directive->end, 0,
+                    "`%snoqa:` lists no rule code: `%.*s` is not one (a code is letters then digits, "
+                    "separated from the next by a comma or a space)",
+                    directive->scope == PF_NOQA_FILE ? "# pitfall: " : "# ", word_length, word);
       continue;
     }
     if (directive->has_colon && directive->code_count == 0) {

@@ -353,6 +353,13 @@ static int write_atomically(const char *path, const char *bytes, size_t length, 
     snprintf(reason, reason_size, "cannot resolve its path: %s", strerror(errno));
     return -1;
   }
+  /* Renaming over a file needs only its directory to be writable; a file that could not be
+   * written in place (read-only, or someone else's) is not ours to replace. */
+  if (faccessat(AT_FDCWD, target, W_OK, AT_EACCESS) != 0) {
+    snprintf(reason, reason_size, "it is not writable: %s", strerror(errno));
+    free(target);
+    return -1;
+  }
   const char *slash = strrchr(target, '/');
   size_t directory_length = slash ? (size_t)(slash - target) : 0;
   const char *base = slash ? slash + 1 : target;

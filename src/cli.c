@@ -174,6 +174,13 @@ static int parse_check(pf_cli *cli, int argc, char **argv, int start) {
     } else if (option_value(cli, argc, argv, &i, "--config", &value)) {
       if (!value)
         return -1;
+      if (cli->config_path && strcmp(cli->config_path, value) != 0) {
+        /* One file applies to every file; the earlier one would be dropped unseen (ruff refuses too). */
+        snprintf(cli->error, sizeof(cli->error),
+                 "--config given twice ('%s', then '%s'): only one configuration file can apply",
+                 cli->config_path, value);
+        return -1;
+      }
       cli->config_path = value;
     } else if (setting_option(cli, argc, argv, &i)) {
       if (cli->error[0])

@@ -290,8 +290,17 @@ static const char *const known_keys[] = {
 };
 enum { KNOWN_KEY_COUNT = sizeof(known_keys) / sizeof(known_keys[0]) };
 
+/* ruff's keys with no pitfall counterpart of that name, and the key that does their job. */
+static const char *const ruff_key_equivalents[][2] = {
+    {"extend-ignore", "ignore"},
+    {"extend-per-file-ignores", "per-file-ignores"},
+};
+
 /* The known key closest to `key`, when it is close enough to be the one meant. */
 static const char *suggest_key(const char *key, size_t length) {
+  for (size_t i = 0; i < sizeof(ruff_key_equivalents) / sizeof(ruff_key_equivalents[0]); i++)
+    if (strlen(ruff_key_equivalents[i][0]) == length && memcmp(key, ruff_key_equivalents[i][0], length) == 0)
+      return ruff_key_equivalents[i][1];
   const char *best = NULL;
   size_t best_distance = (size_t)-1;
   for (size_t i = 0; i < KNOWN_KEY_COUNT; i++) {
@@ -566,6 +575,34 @@ static char *read_file(const char *path, size_t *length, char *reason, size_t re
   return text;
 }
 
+/* Whether the file at `path` contains `word` anywhere, read in pieces (for files too large to
+ * read whole). A file that cannot be read counts as mentioning it, so that it is reported. */
+static int file_mentions(const char *path, const char *word) {
+  FILE *file = fopen(path, "rb");
+  if (!file)
+    return 1;
+  size_t word_length = strlen(word), kept = 0;
+  char buffer[65536];
+  int found = 0;
+  for (;;) {
+    size_t got = fread(buffer + kept, 1, sizeof(buffer) - kept, file);
+    if (got == 0) {
+      found = ferror(file) != 0;
+      break;
+    }
+    size_t used = kept + got;
+    for (const char *at = buffer; !found && (at = memchr(at, word[0], used - (size_t)(at - buffer))); at++)
+      found = used - (size_t)(at - buffer) >= word_length && memcmp(at, word, word_length) == 0;
+    if (found)
+      break;
+    /* Keep the tail that could be the start of a match split across two reads. */
+    kept = used < word_length - 1 ? used : word_length - 1;
+    memmove(buffer, buffer + used - kept, kept);
+  }
+  fclose(file);
+  return found;
+}
+
 static config *new_config(pf_config_resolver *r, const char *path) {
   config *c = pf_xcalloc(1, sizeof(config));
   c->path = pf_xstrdup(path);
@@ -587,6 +624,10 @@ static config *load_config(pf_config_resolver *r, const char *path, int required
   size_t length = 0;
   char *text = read_file(path, &length, reason, sizeof(reason));
   if (!text) {
+    /* A pyproject.toml that never mentions pitfall is some other tool's business, however
+     * large it is. */
+    if (pyproject && !required && !file_mentions(path, "pitfall"))
+      return NULL;
     config *c = new_config(r, path);
     pf_position start = {1, 1};
     report(r, c, start, "%s", reason);

@@ -81,7 +81,10 @@ int pf_glob_compile(pf_glob *glob, const char *pattern, const char *base_dir, in
     return -1;
   }
   glob->source = pf_xstrdup(pattern);
-  if (!strchr(body, '/')) {
+  /* A leading "./" anchors a pattern to its base directory even when no '/' is left (as
+   * in ruff and .gitignore): `./gen` is the base's own gen, `gen` any gen. */
+  int dot_slash = body != text;
+  if (!dot_slash && !strchr(body, '/')) {
     glob->pattern = pf_xstrdup(body);
   } else {
     glob->anchored = 1;

@@ -7,8 +7,8 @@
  *     directory of that name at any depth;
  *   - a pattern with '/' is relative to its base directory (the configuration file's, or the
  *     working directory for command-line flags) and matches the whole path: `src/gen`,
- *     `tests/test_*.py`; a leading "./" changes nothing, "../" climbs out of the base, and a pattern
- *     starting with '/' is an absolute path;
+ *     `tests/test_*.py`; a leading "./" anchors too (`./build` is the base's own build only),
+ *     "../" climbs out of the base, and a pattern starting with '/' is an absolute path;
  *   - a trailing '/' is dropped (`build/` is `build`);
  *   - '*', '?' and '[...]' never match '/' (fnmatch(3), one path segment at a time); `**` as a
  *     whole segment matches any number of directories, none included.

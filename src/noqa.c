@@ -73,15 +73,6 @@ static int is_code(const char *text, uint32_t start, uint32_t end) {
   return i == end;
 }
 
-static int codes_equal(const char *text, const pf_noqa_code *left, const pf_noqa_code *right) {
-  if (left->end - left->start != right->end - right->start)
-    return 0;
-  for (uint32_t i = 0; i < left->end - left->start; i++)
-    if (to_upper(text[left->start + i]) != to_upper(text[right->start + i]))
-      return 0;
-  return 1;
-}
-
 /* Classifies a code: its rule in the registry, whether it is in the PF namespace. */
 static void classify_code(const char *text, pf_noqa_code *code) {
   char upper[16];
@@ -118,6 +109,9 @@ static int parse_at(const char *text, uint32_t limit, uint32_t at, uint32_t base
   out->end = out->codes_end = base + i + 1;
   size_t capacity = 0;
   int comma_seen = 0;
+  /* Rules already listed: a repeated rule code is marked as such in constant time, so a
+   * comment listing a code 100,000 times costs no more than one listing 100,000 codes. */
+  unsigned char listed[PF_MAX_RULES] = {0};
   i++;
   for (;;) {
     while (i < limit && (is_space(text[i]) || text[i] == ',')) {
@@ -143,9 +137,10 @@ static int parse_at(const char *text, uint32_t limit, uint32_t at, uint32_t base
     code->start = i; /* relative to text until the loop ends */
     code->end = item_end;
     classify_code(text, code);
-    for (uint32_t earlier = 0; earlier < out->code_count; earlier++)
-      if (codes_equal(text, &out->codes[earlier], code))
-        code->duplicate = 1;
+    if (code->rule_index >= 0 && code->rule_index < PF_MAX_RULES) {
+      code->duplicate = listed[code->rule_index];
+      listed[code->rule_index] = 1;
+    }
     out->code_count++;
     out->end = out->codes_end = base + item_end;
     i = item_end;
@@ -339,9 +334,12 @@ static int directive_names(pf_noqa_directive *directive, int rule_index) {
 static int suppressed(pf_noqa_index *index, const pf_diagnostic *diagnostic) {
   int rule_index = rule_index_of(diagnostic->rule);
   int result = index->file_all || (rule_index >= 0 && index->file_rules[rule_index]);
-  for (size_t i = 0; i < index->count && rule_index >= 0 && index->file_rules[rule_index]; i++)
-    if (index->items[i].scope == PF_NOQA_FILE)
-      directive_names(&index->items[i], rule_index);
+  if (rule_index >= 0 && index->file_rules[rule_index] && !index->file_rules_marked[rule_index]) {
+    index->file_rules_marked[rule_index] = 1;
+    for (size_t i = 0; i < index->count; i++)
+      if (index->items[i].scope == PF_NOQA_FILE)
+        directive_names(&index->items[i], rule_index);
+  }
   long at = pf_noqa_find_row(index, diagnostic->noqa_row);
   if (at >= 0 && index->items[at].scope == PF_NOQA_LINE) {
     pf_noqa_directive *directive = &index->items[at];

@@ -46,7 +46,7 @@ typedef struct pf_noqa_code {
   uint32_t start, end;     /* byte offsets of the code's text */
   int rule_index;          /* index in the rule registry, or -1 when no rule has this code */
   unsigned char is_pf;     /* its letters are PF: pitfall's own namespace */
-  unsigned char duplicate; /* listed earlier in the same directive */
+  unsigned char duplicate; /* a rule's code listed earlier in the same directive */
   unsigned char used;      /* a finding it names was on its line (file scope: in its file) */
 } pf_noqa_code;
 
@@ -69,6 +69,9 @@ typedef struct pf_noqa_index {
    * which rules (by registry index) a `# pitfall: noqa: CODES` exempts. */
   int file_all;
   unsigned char file_rules[PF_MAX_RULES];
+  /* Rules whose codes in the file-level directives are already marked used (once per rule,
+   * not once per finding). */
+  unsigned char file_rules_marked[PF_MAX_RULES];
 } pf_noqa_index;
 
 /* Parses one comment, `text` being its source text from its first `#` (`length` bytes) and

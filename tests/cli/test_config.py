@@ -101,6 +101,12 @@ check("--isolated ignores every configuration", all(v == BOTH for v in findings(
 result = lint("--config", "missing.toml", cwd=root)
 check("--config missing file: exit 2", result.returncode == 2 and result.stderr.decode() ==
       "pitfall: error: --config: cannot read 'missing.toml': No such file or directory\n", result.stderr)
+result = lint("--config", "pitfall.toml", "--config=a/pyproject.toml", cwd=root)
+check("--config twice: exit 2", result.returncode == 2 and result.stderr.decode() ==
+      "pitfall: error: --config given twice ('pitfall.toml', then 'a/pyproject.toml'): only one configuration file "
+      "can apply\n", result.stderr)
+result = lint("--config", "pitfall.toml", "--config", "pitfall.toml", "a/b/b.py", cwd=root)
+check("--config twice with the same file", findings(result) == {"a/b/b.py": ONLY_PF001}, result.stderr)
 result = lint("--config", "pitfall.toml", "--isolated", cwd=root)
 check("--config with --isolated: exit 2", result.returncode == 2 and b"cannot be used together" in result.stderr,
       result.stderr)
@@ -217,6 +223,17 @@ check("each directory uses the excludes of its closest configuration",
       names == ["inner/w.py", "sub/skip/x.py", "sub/z.py"], names)
 remove_tree(tree)
 
+# A leading "./" anchors a pattern to the configuration's directory; without it a name
+# matches at any depth.
+tree = temporary_tree({
+    "pitfall.toml": 'extend-exclude = ["./gen"]\n[per-file-ignores]\n"./conftest.py" = ["PF001"]\n',
+    "gen/a.py": SRC, "src/gen/b.py": SRC, "conftest.py": SRC, "src/conftest.py": SRC,
+})
+result = lint(cwd=tree)
+check("'./gen' and './conftest.py' are the configuration's own only",
+      findings(result) == {"conftest.py": ONLY_PF000, "src/conftest.py": BOTH, "src/gen/b.py": BOTH}, findings(result))
+remove_tree(tree)
+
 # Command-line patterns are relative to the working directory; a --config file's patterns,
 # to that file's directory.
 tree = temporary_tree({
@@ -242,6 +259,16 @@ check("extend-mutable-calls and extend-immutable-annotations",
       findings(lint(cwd=tree)) == {"m.py": ["5:9 PF001"]}, findings(lint(cwd=tree)))
 check("without them, the opposite", findings(lint("--isolated", cwd=tree)) == {"m.py": ["9:23 PF001"]},
       findings(lint("--isolated", cwd=tree)))
+remove_tree(tree)
+
+# extend-mutable-calls feeds PF003 too, where a tuple is meant to be a constant; where it is
+# hashed only built-in containers are flagged (an instance of a user class may be hashable).
+tree = temporary_tree({
+    "pitfall.toml": 'extend-mutable-calls = ["mylib.Registry"]\n',
+    "t.py": "from mylib import Registry as R\n\nDEFAULTS = (1, R())\nKEYS = {(1, R()): 2}\nOTHER = (1, R2())\n",
+})
+check("extend-mutable-calls in PF003", findings(lint(cwd=tree)) == {"t.py": ["3:16 PF003"]}, findings(lint(cwd=tree)))
+check("PF003 without it", findings(lint("--isolated", cwd=tree)) == {}, findings(lint("--isolated", cwd=tree)))
 remove_tree(tree)
 
 # ---- help lists every configuration flag ----

@@ -34,6 +34,9 @@ expect("unknown key, did you mean", pitfall_toml('selct = ["PF001"]\n'),
        ["pitfall.toml:1:1: unknown key 'selct' (did you mean 'select'?)"])
 expect("snake_case key", pitfall_toml('extend_exclude = ["x"]\n'),
        ["pitfall.toml:1:1: unknown key 'extend_exclude' (did you mean 'extend-exclude'?)"])
+expect("ruff's extend-ignore", pitfall_toml('extend-ignore = ["PF001"]\nextend-per-file-ignores = {}\n'),
+       ["pitfall.toml:1:1: unknown key 'extend-ignore' (did you mean 'ignore'?)",
+        "pitfall.toml:2:1: unknown key 'extend-per-file-ignores' (did you mean 'per-file-ignores'?)"])
 expect("unknown key far from every key", pitfall_toml('line-length = 88\n'),
        ["pitfall.toml:1:1: unknown key 'line-length'"])
 expect("unknown key in [tool.pitfall]", {"x.py": SRC, "pyproject.toml": '[tool.pitfall]\nper-file-ignore = {}\n'},
@@ -134,6 +137,16 @@ result = errors_of({"x.py": SRC, "pyproject.toml": '[project\nname = "other"\n'}
 check("broken pyproject.toml of another tool is skipped", result.returncode == 1 and b"x.py:1:9: PF001" in result.stdout,
       result.stderr)
 
+# The same goes for a pyproject.toml too large to be read as a configuration: skipped unless
+# it mentions pitfall somewhere (here across the boundary of the 64 KiB pieces it is read in).
+big = '[project]\nname = "other"\n# ' + "x" * (2 * 1024 * 1024) + "\n"
+result = errors_of({"x.py": SRC, "pyproject.toml": big})
+check("a large pyproject.toml of another tool is skipped", result.returncode == 1 and
+      b"x.py:1:9: PF001" in result.stdout, result.stderr)
+straddling = "#" * (65536 - 3) + " pitfall\n" + big
+expect("a large pyproject.toml mentioning pitfall", {"x.py": SRC, "pyproject.toml": straddling},
+       ["pyproject.toml:1:1: the file is larger than 1024 KiB, too large for a configuration file"])
+
 # Several files, several problems: every line, in the order found; paths relative to the
 # working directory, or absolute when outside it.
 expect("problems in two configurations", {
@@ -145,6 +158,34 @@ result = run("check", cwd=os.path.join(tree, "sub"), env=ENV)
 check("a configuration above the working directory is named by its absolute path",
       result.returncode == 2 and result.stderr.decode().splitlines() ==
       [f"{os.path.realpath(tree)}/pitfall.toml:1:1: unknown key 'selct' (did you mean 'select'?)"], result.stderr)
+remove_tree(tree)
+
+# Odd files: a byte order mark and CRLF line endings are TOML; deep nesting is a type error,
+# not a crash; a configuration that cannot be read is an error, not skipped; a directory
+# with a configuration's name is no configuration.
+expect("BOM and CRLF: rows and columns as written",
+       {"x.py": SRC, "pitfall.toml": b'\xef\xbb\xbfignore = []\r\nselect = [\r\n  "PF01"]\r\n'},
+       ["pitfall.toml:3:3: unknown rule code or prefix 'PF01' in 'select' (`pitfall rules` lists them)"])
+expect("deeply nested arrays", pitfall_toml("select = " + "[" * 100000 + "]" * 100000 + "\n"),
+       ["pitfall.toml:1:11: 'select' must hold only strings (rule codes), found an array"])
+expect("deeply nested, never closed", pitfall_toml("select = " + "[" * 100000 + "\n"),
+       ["pitfall.toml:1:1: TOML syntax error: cannot parse the text from here (too many tokens out of place)"])
+tree = temporary_tree({"x.py": SRC, "pyproject.toml": '[tool.pitfall]\nselect = []\n'})
+os.chmod(tree, 0o755)
+os.chmod(os.path.join(tree, "pyproject.toml"), 0)
+prefix = ("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups") if os.geteuid() == 0 else ()
+result = run("check", "--no-cache", cwd=tree, env=ENV, prefix=prefix)
+check("an unreadable pyproject.toml is an error", result.returncode == 2 and result.stdout == b"" and
+      result.stderr.decode().splitlines() == ["pyproject.toml:1:1: cannot read the file: Permission denied"],
+      result.stderr)
+remove_tree(tree)
+tree = temporary_tree({"x.py": SRC, "pitfall.toml/x": "", "pyproject.toml": '[tool.pitfall]\nselect = []\n'})
+result = run("check", cwd=tree, env=ENV)
+check("a directory named pitfall.toml is skipped", result.returncode == 0 and result.stderr ==
+      b"No problems found (1 file checked).\n", result.stderr)
+result = run("check", "--config", "pitfall.toml", cwd=tree, env=ENV)
+check("--config naming a directory", result.returncode == 2 and result.stderr ==
+      b"pitfall: error: --config: cannot read 'pitfall.toml': not a regular file\n", result.stderr)
 remove_tree(tree)
 
 # --config with a broken file; --isolated never reads it.

@@ -31,6 +31,21 @@ check("noqa on stdin", result.returncode == 0 and result.stdout == b"", result)
 result = run("check", "--output-format", "json", "-", stdin=b"count = 0  # noqa: PF001\n")
 check("PF100 on stdin", findings(result) == [(1, 20, "PF100", 1)], result.stdout)
 
+# A `noqa:` whose first word only starts like a code names that word, so the reader sees why
+# it suppresses nothing; one followed by no code-like word says so plainly.
+source = (b"count = 0  # noqa: PF001: the reason\nsize = 0  # noqa:PF001;PF004\nwidth = 0  # noqa: the reason\n"
+          b"# pitfall: noqa: PF003.\n")
+result = run("check", "--isolated", "-", stdin=source)
+check("PF100 on a noqa: whose code is run together with other text", result.stdout.decode().splitlines() == [
+    "-:1:12: PF100 `# noqa:` lists no rule code: `PF001:` is not one (a code is letters then digits, separated "
+    "from the next by a comma or a space)",
+    "-:2:11: PF100 `# noqa:` lists no rule code: `PF001;PF004` is not one (a code is letters then digits, "
+    "separated from the next by a comma or a space)",
+    "-:3:12: PF100 `# noqa:` lists no rule code, so it suppresses nothing (list codes such as `PF001`, or drop the "
+    "colon to suppress every finding)",
+    "-:4:1: PF100 `# pitfall: noqa:` lists no rule code: `PF003.` is not one (a code is letters then digits, "
+    "separated from the next by a comma or a space)"], result.stdout)
+
 # A file too deeply nested to parse still honours noqa (comments are found lexically).
 deep = "x = " + "(" * 20001 + ")" * 20001
 tree = temporary_tree({
@@ -163,7 +178,7 @@ check("--add-noqa with stdin is a usage error", result.returncode == 2 and b"sta
 # anywhere, so when running as root the binary runs as `nobody` here.
 tree = temporary_tree({"ro/bad.py": BAD})
 os.chmod(tree, 0o755)
-os.chmod(os.path.join(tree, "ro", "bad.py"), 0o644)
+os.chmod(os.path.join(tree, "ro", "bad.py"), 0o666)  # writable: the directory is what stops it
 os.chmod(os.path.join(tree, "ro"), 0o555)
 prefix = ("setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups") if os.geteuid() == 0 else ()
 result = run("check", "--add-noqa", "ro/bad.py", cwd=tree, prefix=prefix)
@@ -172,6 +187,22 @@ check("--add-noqa in a read-only directory", result.returncode == 1 and
 with open(os.path.join(tree, "ro", "bad.py")) as handle:
     check("--add-noqa left the unwritable file alone", handle.read() == BAD)
 os.chmod(os.path.join(tree, "ro"), 0o755)
+remove_tree(tree)
+
+# A read-only file in a writable directory is left alone too: the rename that replaces a file
+# needs only the directory, but a file that could not be written in place is not replaced.
+tree = temporary_tree({"rw/bad.py": BAD})
+os.chmod(tree, 0o755)
+os.chmod(os.path.join(tree, "rw"), 0o777)
+os.chmod(os.path.join(tree, "rw", "bad.py"), 0o444)
+result = run("check", "--add-noqa", "rw/bad.py", cwd=tree, prefix=prefix)
+check("--add-noqa on a read-only file", result.returncode == 1 and
+      b"rw/bad.py: not edited: it is not writable: Permission denied" in result.stderr, result.stderr)
+with open(os.path.join(tree, "rw", "bad.py")) as handle:
+    check("--add-noqa left the read-only file alone", handle.read() == BAD)
+check("--add-noqa left the read-only file's owner", os.stat(os.path.join(tree, "rw", "bad.py")).st_uid == os.geteuid())
+check("--add-noqa on a read-only file leaves no temporary file", os.listdir(os.path.join(tree, "rw")) == ["bad.py"],
+      os.listdir(os.path.join(tree, "rw")))
 remove_tree(tree)
 
 finish()

@@ -57,6 +57,12 @@ check("the hook runs the binary under test",
 source = os.path.realpath(SOURCE_DIR)
 hooks_file = os.path.join(source, ".pre-commit-hooks.yaml")
 check(".pre-commit-hooks.yaml exists at the repository root", os.path.isfile(hooks_file))
+# The hook as the issue specifies it (a line-by-line check: no YAML library is required).
+with open(hooks_file, encoding="utf-8") as handle:
+    hook_lines = [line.strip() for line in handle if line.strip() and not line.lstrip().startswith("#")]
+for wanted in ("- id: pitfall", "entry: pitfall check --force-exclude", "language: system", "types_or: [python, pyi]",
+               "require_serial: true"):
+    check(f".pre-commit-hooks.yaml has '{wanted}'", wanted in hook_lines, hook_lines)
 tracked = sh("git", "ls-files", "--error-unmatch", ".pre-commit-hooks.yaml", cwd=source).returncode == 0
 if tracked:
     hook_repository = source
@@ -111,6 +117,30 @@ sh("git", "add", "api.pyi", cwd=project)
 result = try_repo()
 output = result.stdout + result.stderr
 check("a suppressed finding passes the hook", result.returncode == 0 and "Passed" in output, output)
+
+# The project's configuration applies, and --force-exclude keeps an excluded staged file out
+# (pre-commit names every staged file, so without it the exclude would not count).
+os.makedirs(os.path.join(project, "migrations"))
+write(os.path.join(project, "migrations", "0001_initial.py"), "def up(ops=[]):\n    return ops\n")
+write(os.path.join(project, "pyproject.toml"), '[tool.pitfall]\nextend-exclude = ["migrations"]\n')
+sh("git", "add", "migrations/0001_initial.py", "pyproject.toml", cwd=project)
+result = try_repo()
+output = result.stdout + result.stderr
+check("an excluded staged file passes the hook (--force-exclude)", result.returncode == 0 and "Passed" in output,
+      output)
+write(os.path.join(project, "pyproject.toml"), '[tool.pitfall]\nextend-exclude = ["other"]\n')
+sh("git", "add", "pyproject.toml", cwd=project)
+result = try_repo()
+output = result.stdout + result.stderr
+check("the same file fails once the exclude is gone",
+      result.returncode == 1 and "migrations/0001_initial.py:1:12: PF001" in output, output)
+write(os.path.join(project, "pyproject.toml"), '[tool.pitfall]\nextend-exclud = ["migrations"]\n')
+sh("git", "add", "pyproject.toml", cwd=project)
+result = try_repo()
+output = result.stdout + result.stderr
+check("a broken configuration fails the hook with its message", result.returncode == 1 and
+      "pyproject.toml:2:1: unknown key 'extend-exclud' in [tool.pitfall] (did you mean 'extend-exclude'?)" in output,
+      output)
 
 shutil.rmtree(work, ignore_errors=True)
 finish()

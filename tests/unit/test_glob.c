@@ -81,6 +81,12 @@ static void test_anchored_patterns(void) {
   CHECK_EQ_INT(matches("src/*.py", "/p", "/q/src/a.py"), 0);
   CHECK_EQ_INT(matches("src/*.py", "/p", "/p/x/src/a.py"), 0);
   CHECK_EQ_INT(matches("./src/a.py", "/p", "/p/src/a.py"), 1);
+  /* A leading "./" anchors a pattern that has no other '/'. */
+  CHECK_EQ_INT(matches("./build", "/p", "/p/build"), 1);
+  CHECK_EQ_INT(matches("./build", "/p", "/p/x/build"), 0);
+  CHECK_EQ_INT(matches("./*.py", "/p", "/p/a.py"), 1);
+  CHECK_EQ_INT(matches("./*.py", "/p", "/p/x/a.py"), 0);
+  CHECK_EQ_INT(matches(".//build/", "/p", "/p/x/build"), 0);
   CHECK_EQ_INT(matches("../shared/*.py", "/p/q", "/p/shared/x.py"), 1);
   CHECK_EQ_INT(matches("/abs/*.py", "/p", "/abs/x.py"), 1);
   CHECK_EQ_INT(matches("/abs/*.py", "/p", "/p/abs/x.py"), 0);
