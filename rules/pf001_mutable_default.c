@@ -355,7 +355,7 @@ static TSNode subscript_base(TSNode target) {
 static void visit_call(pf_context *ctx, TSNode call, pf001_state *state) {
   if (!state->count) /* no mutable default pending: nothing to mark (most files) */
     return;
-  TSNode function = pf_child(call, pf_field.FUNCTION);
+  TSNode function = pf_child_of_visited(ctx, call, pf_field.FUNCTION);
   if (pf_node_kind(function) != PF_KIND_ATTRIBUTE)
     return;
   TSNode object = pf_unparenthesize(pf_child(function, pf_field.OBJECT));
@@ -381,7 +381,7 @@ static void visit_call(pf_context *ctx, TSNode call, pf001_state *state) {
 static void visit_assignment(pf_context *ctx, TSNode assignment, pf001_state *state, int augmented) {
   if (!state->count) /* no mutable default pending: nothing to mark (most files) */
     return;
-  TSNode left = pf_child(assignment, pf_field.LEFT);
+  TSNode left = pf_child_of_visited(ctx, assignment, pf_field.LEFT);
   if (ts_node_is_null(left))
     return;
   TSNode base = subscript_base(left);

@@ -1284,7 +1284,7 @@ static void track_saved_attribute(pf_context *ctx, pf002_state *state, TSNode na
 }
 
 static void visit_assignment(pf_context *ctx, TSNode node, pf002_state *state, int augmented) {
-  TSNode left = pf_child(node, pf_field.LEFT);
+  TSNode left = pf_child_of_visited(ctx, node, pf_field.LEFT);
   TSNode right = pf_child(node, pf_field.RIGHT);
   if (ts_node_is_null(left) || ts_node_is_null(right))
     return; /* `self.m: int` assigns nothing */
@@ -1356,7 +1356,7 @@ static void visit_call(pf_context *ctx, TSNode node, pf002_state *state) {
   /* Nearly every call is none of these, so the callee is tested first, by its text, before
    * the other field lookups (each one a walk over a node's children in libtree-sitter). */
   static const char setattr_method[] = "__setattr__";
-  TSNode function = pf_child(node, pf_field.FUNCTION);
+  TSNode function = pf_child_of_visited(ctx, node, pf_field.FUNCTION);
   pf_kind kind = kind_of(function);
   uint32_t function_length = 0;
   const char *function_text =

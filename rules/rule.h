@@ -77,6 +77,10 @@ struct pf_context {
   TSNode *nodes;
   TSFieldId *fields;
   const uint8_t *kinds;
+  /* The visited node's first child and the field it hangs under (0: none), which the walk
+   * has already stepped onto; read through pf_child_of_visited. Null for a leaf. */
+  TSNode first_child;
+  TSFieldId first_child_field;
   uint32_t depth;
   pf_frame *frames; /* enclosing class/function/lambda nodes, outermost first */
   uint32_t frame_count;
@@ -105,6 +109,10 @@ int pf_node_text_is(const pf_context *ctx, TSNode node, const char *text);
 /* The parent of the node being visited (a null node at the module), and its field. */
 TSNode pf_parent(const pf_context *ctx);
 TSFieldId pf_parent_field(const pf_context *ctx);
+/* pf_child(node, field) for the node being visited: its first child when that is the field's
+ * (the walk is already there), else the lookup, which walks the node's children in
+ * libtree-sitter. `node` may be any node; only the visited one gets the shortcut. */
+TSNode pf_child_of_visited(const pf_context *ctx, TSNode node, TSFieldId field);
 /* The ancestor `up` levels above the visited node (1 = parent); a null node past the root. */
 TSNode pf_ancestor(const pf_context *ctx, uint32_t up);
 

@@ -177,6 +177,12 @@ TSNode pf_parent(const pf_context *ctx) { return pf_ancestor(ctx, 1); }
 
 TSFieldId pf_parent_field(const pf_context *ctx) { return ctx->fields[ctx->depth]; }
 
+TSNode pf_child_of_visited(const pf_context *ctx, TSNode node, TSFieldId field) {
+  if (field && ctx->first_child_field == field && ctx->nodes && ts_node_eq(node, ctx->nodes[ctx->depth]))
+    return ctx->first_child;
+  return pf_child(node, field);
+}
+
 const pf_frame *pf_enclosing_frame(const pf_context *ctx) {
   return ctx->frame_count ? &ctx->frames[ctx->frame_count - 1] : NULL;
 }
@@ -300,8 +306,13 @@ static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings
   uint32_t depth = 0;
   size_t frame_capacity = linter->frame_capacity;
   int has_error = ts_node_has_error(root);
+  /* A node the cursor stepped onto before its parent was dispatched (the first child, with its
+   * field), so that it is not asked for again. */
+  int stepped = 0;
+  TSNode stepped_node = {0};
+  TSFieldId stepped_field = 0;
   for (;;) {
-    TSNode node = ts_tree_cursor_current_node(&cursor);
+    TSNode node = stepped ? stepped_node : ts_tree_cursor_current_node(&cursor);
     if (depth >= linter->stack_capacity)
       ensure_stack(linter, (size_t)depth + 1);
     ctx->nodes = linter->nodes;
@@ -324,8 +335,26 @@ static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings
     int wanted = is_error || is_missing || rules->count;
     /* The module has no fields (module: repeat(_statement); tests/unit/test_walk.c checks it),
      * and the lookup climbs its hidden repeat nodes: log(statements) steps for each one. */
-    linter->fields[depth] =
-        depth > 1 && (child_count || wanted) ? ts_tree_cursor_current_field_id(&cursor) : 0;
+    if (stepped)
+      linter->fields[depth] = stepped_field;
+    else
+      linter->fields[depth] =
+          depth > 1 && (child_count || wanted) ? ts_tree_cursor_current_field_id(&cursor) : 0;
+    stepped = 0;
+
+    /* ERROR subtrees are reported once and not descended into, and neither are string
+     * literals without replacement fields (below). A node a rule visits is stepped into
+     * before the visit, so that the rule reads its first child from ctx. */
+    int descend = child_count && !is_error && !(kind == PF_KIND_STRING && is_plain_string(ctx->source, node));
+    ctx->first_child = (TSNode){0};
+    ctx->first_child_field = 0;
+    if (descend && wanted && kind != PF_KIND_OTHER && ts_tree_cursor_goto_first_child(&cursor)) {
+      stepped = 1;
+      stepped_node = ts_tree_cursor_current_node(&cursor);
+      stepped_field = ts_tree_cursor_current_field_id(&cursor);
+      ctx->first_child = stepped_node;
+      ctx->first_child_field = stepped_field;
+    }
 
     if (is_error || is_missing) {
       dispatch(ctx, settings, &linter->dispatch[PF_KIND_SYNTAX_ERROR], node, linter->rule_states);
@@ -343,10 +372,7 @@ static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings
       }
     }
 
-    /* ERROR subtrees are reported once and not descended into, and neither are string
-     * literals without replacement fields (below). */
-    if (child_count && !is_error && !(kind == PF_KIND_STRING && is_plain_string(ctx->source, node)) &&
-        ts_tree_cursor_goto_first_child(&cursor)) {
+    if (stepped || (descend && ts_tree_cursor_goto_first_child(&cursor))) {
       depth++;
       if (depth >= linter->stack_capacity)
         ensure_stack(linter, (size_t)depth + 1);
