@@ -77,10 +77,10 @@ struct pf_context {
   TSNode *nodes;
   TSFieldId *fields;
   const uint8_t *kinds;
-  /* The visited node's first child and the field it hangs under (0: none), which the walk
-   * has already stepped onto; read through pf_child_of_visited. Null for a leaf. */
+  /* While a node is visited: its first child, on which the walk's cursor already stands
+   * (null cursor: none, a leaf). Read through pf_child_of_visited. */
   TSNode first_child;
-  TSFieldId first_child_field;
+  const TSTreeCursor *first_child_cursor;
   uint32_t depth;
   pf_frame *frames; /* enclosing class/function/lambda nodes, outermost first */
   uint32_t frame_count;
