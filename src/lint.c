@@ -293,9 +293,9 @@ static int is_plain_string(const pf_source *source, TSNode string) {
 
 /* The walk visits every node once, in source order, with one TSTreeCursor (except inside
  * ERROR nodes and plain string literals, which it does not enter, and the closing brackets
- * named below). Measured with
- * callgrind on the standard library, the cursor calls are most of what linting adds to the
- * parse, so the loop avoids the ones whose answer it already knows:
+ * named below). Measured with callgrind on the standard library, the cursor calls are most
+ * of what linting adds to the parse, so the loop avoids the ones whose answer it already
+ * knows:
  *   - a node's visible child count is O(1), so leaves are not asked for a first child, and
  *     the last child of a node goes straight back to its parent instead of trying for a next
  *     sibling (a failed ts_tree_cursor_goto_next_sibling climbs through hidden nodes);
