@@ -316,15 +316,8 @@ static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings
   TSNode stepped_node = {0};
   for (;;) {
     TSNode node = stepped ? stepped_node : ts_tree_cursor_current_node(&cursor);
-    if (depth >= linter->stack_capacity)
-      ensure_stack(linter, (size_t)depth + 1);
-    ctx->nodes = linter->nodes;
-    ctx->fields = linter->fields;
-    ctx->kinds = linter->kinds;
-    linter->nodes[depth] = node;
+    linter->nodes[depth] = node; /* the stack has room: the descent below made it */
     ctx->depth = depth;
-    while (ctx->frame_count && ctx->frames[ctx->frame_count - 1].depth >= depth)
-      ctx->frame_count--;
 
     uint32_t child_count = ts_node_child_count(node);
     TSSymbol symbol = ts_node_symbol(node);
@@ -374,8 +367,12 @@ static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings
 
     if (stepped || (descend && ts_tree_cursor_goto_first_child(&cursor))) {
       depth++;
-      if (depth >= linter->stack_capacity)
+      if (depth >= linter->stack_capacity) {
         ensure_stack(linter, (size_t)depth + 1);
+        ctx->nodes = linter->nodes;
+        ctx->fields = linter->fields;
+        ctx->kinds = linter->kinds;
+      }
       linter->siblings_left[depth] = child_count - 1;
       continue;
     }
@@ -387,11 +384,16 @@ static void walk(pf_linter *linter, pf_context *ctx, const pf_settings *settings
       }
       /* A closing bracket is the last child of the kinds pf_kind_ends_with_closing_token
        * names (a tenth of the steps in the standard library): go up instead of onto it. */
-      uint32_t skipped_last = !has_error && linter->ends_with_closing_token[linter->kinds[depth - 1]] ? 1 : 0;
-      if (linter->siblings_left[depth] > skipped_last) {
+      uint32_t left = linter->siblings_left[depth];
+      if (left > 1 ||
+          (left == 1 && (has_error || !linter->ends_with_closing_token[linter->kinds[depth - 1]]))) {
         linter->siblings_left[depth]--;
-        if (ts_tree_cursor_goto_next_sibling(&cursor))
+        if (ts_tree_cursor_goto_next_sibling(&cursor)) {
+          /* A sibling ends the class, function or lambda frames at its depth and below. */
+          while (ctx->frame_count && ctx->frames[ctx->frame_count - 1].depth >= depth)
+            ctx->frame_count--;
           break;
+        }
       }
       ts_tree_cursor_goto_parent(&cursor);
       depth--;
