@@ -1739,7 +1739,7 @@ static void file_end(pf_context *ctx, void *opaque) {
     if (class_index < 0)
       continue;
     if (!scratch) {
-      scratch = pf_xcalloc(1, sizeof(linearizer));
+      scratch = pf_xmalloc(sizeof(linearizer)); /* 48 KB that linearize writes before it reads */
       scratch->on_path = pf_xcalloc(state->class_count, 1);
       scratch->seen = pf_xcalloc(state->class_count, 1);
     }
