@@ -19,6 +19,7 @@
 #include "parse_budget.h"
 #include "registry.h"
 #include "rule.h"
+#include "string_literal.h"
 #include "tree_guard.h"
 
 /* ts_builtin_sym_error in the runtime: the symbol of ERROR nodes. */
@@ -276,19 +277,14 @@ int pf_kind_ends_with_closing_token(pf_kind kind) {
 /* Whether a string node is a literal without replacement fields and without syntax errors:
  * its children (string_start, string_content with its escape sequences, string_end) are
  * then read by the rules that visit the string itself (string_literal.h), and no rule
- * visits them, so the walk does not descend. Only an f-string's prefix has an f. */
+ * visits them, so the walk does not descend. Only an f-string has replacement fields. */
 static int is_plain_string(const pf_source *source, TSNode string) {
   if (ts_node_has_error(string))
     return 0;
   uint32_t start = ts_node_start_byte(string), end = ts_node_end_byte(string);
-  for (uint32_t i = start; i < end && i < source->length; i++) {
-    char byte = source->text[i];
-    if (byte == '\'' || byte == '"')
-      return 1;
-    if (byte == 'f' || byte == 'F')
-      return 0;
-  }
-  return 0;
+  pf_string_literal literal;
+  return end <= source->length && pf_string_literal_parse(source->text + start, end - start, &literal) == 0 &&
+         !(literal.flags & PF_STRING_FORMAT);
 }
 
 /* The walk visits every node once, in source order, with one TSTreeCursor (except inside
