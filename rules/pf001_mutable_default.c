@@ -157,20 +157,13 @@ typedef struct pf001_state {
 
 static const char *function_display_name(pf_context *ctx, TSNode function);
 
-/* Whether a parameter list's text has an `=`: without one it has no defaults, and the
- * parameters need not be looked at one by one (each lookup walks the list in libtree-sitter;
- * most functions have no defaults). */
-static int may_have_defaults(const pf_context *ctx, TSNode parameters) {
-  uint32_t length;
-  const char *text = pf_node_text(ctx, parameters, &length);
-  return memchr(text, '=', length) != NULL;
-}
-
 /* `function`'s mutable defaults, as pending entries; a def's display name is made only when
  * one is found (is_lambda: none). */
 static void collect_defaults(pf_context *ctx, TSNode function, TSNode parameters, int is_lambda,
                              pf001_state *state) {
-  if (!may_have_defaults(ctx, parameters))
+  /* Without an `=` in its text a parameter list has no defaults (most have none), and its
+   * parameters need not be read one by one. */
+  if (!pf_node_text_contains(ctx, parameters, '='))
     return;
   const char *function_name = NULL;
   uint32_t count = ts_node_named_child_count(parameters);

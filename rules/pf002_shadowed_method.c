@@ -1380,7 +1380,7 @@ static void visit_call(pf_context *ctx, TSNode node, pf002_state *state) {
   } else {
     TSNode owner = pf_child(function, pf_field.OBJECT);
     TSNode attribute = pf_child(function, pf_field.ATTRIBUTE);
-    if (ts_node_is_null(attribute) || !pf_node_text_is(ctx, attribute, "__setattr__"))
+    if (ts_node_is_null(attribute) || !pf_node_text_is(ctx, attribute, setattr_method))
       return;
     if (pf_is_builtin_callable(ctx, owner, "object")) {
       object = ts_node_named_child(arguments, 0);

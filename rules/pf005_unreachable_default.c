@@ -290,9 +290,7 @@ static void visit(pf_context *ctx, TSNode node, void *state) {
   /* Without both an `=` and a `*` in its text, a parameter list has no default before a
    * *args; most have neither, and reading the parameters one by one costs a walk of the
    * list in libtree-sitter for each. */
-  uint32_t list_length;
-  const char *list_text = pf_node_text(ctx, parameters, &list_length);
-  if (!memchr(list_text, '=', list_length) || !memchr(list_text, '*', list_length))
+  if (!pf_node_text_contains(ctx, parameters, '=') || !pf_node_text_contains(ctx, parameters, '*'))
     return;
   signature_parts parts;
   parts.count = 0;

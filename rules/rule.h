@@ -105,6 +105,9 @@ const char *pf_node_text(const pf_context *ctx, TSNode node, uint32_t *length);
 char *pf_node_text_dup(const pf_context *ctx, TSNode node);
 /* Whether the node's text is exactly `text`. */
 int pf_node_text_is(const pf_context *ctx, TSNode node, const char *text);
+/* Whether the node's source text contains `byte`: a cheap test of the text before reading the
+ * node's children (each child lookup walks the children in libtree-sitter). */
+int pf_node_text_contains(const pf_context *ctx, TSNode node, char byte);
 
 /* The parent of the node being visited (a null node at the module), and its field. */
 TSNode pf_parent(const pf_context *ctx);

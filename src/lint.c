@@ -169,6 +169,12 @@ int pf_node_text_is(const pf_context *ctx, TSNode node, const char *text) {
   return strlen(text) == length && memcmp(node_text, text, length) == 0;
 }
 
+int pf_node_text_contains(const pf_context *ctx, TSNode node, char byte) {
+  uint32_t length;
+  const char *text = pf_node_text(ctx, node, &length);
+  return memchr(text, byte, length) != NULL;
+}
+
 TSNode pf_ancestor(const pf_context *ctx, uint32_t up) {
   if (up > ctx->depth) {
     TSNode null_node = {0};
