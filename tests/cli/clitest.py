@@ -68,6 +68,19 @@ def run(*arguments, cwd=None, stdin=None, env=None, binary=None, prefix=()):
     return result
 
 
+def run_at_once(count, *arguments, cwd=None, timeout=300):
+    """Starts `count` runs of the binary with the same arguments together and waits for all;
+    returns [(returncode, stdout, stderr)], each stderr checked for sanitizer reports."""
+    processes = [subprocess.Popen([BINARY, *arguments], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                 for _ in range(count)]
+    results = []
+    for process in processes:
+        out, err = process.communicate(timeout=timeout)
+        check_no_sanitizer_report(" ".join(arguments), err)
+        results.append((process.returncode, out, err))
+    return results
+
+
 def check(name, condition, detail=""):
     global _passed, _failed
     if condition:

@@ -8,9 +8,8 @@ Statistics come from `pitfall check -v`:
 """
 import os
 import shutil
-import subprocess
 
-from clitest import BINARY, CACHE_STATS as STATS, PAST, check, finish, remove_tree, run, settle, temporary_tree
+from clitest import CACHE_STATS as STATS, PAST, check, finish, remove_tree, run, run_at_once, settle, temporary_tree
 
 BAD = "def f(x=[]):\n    return x\n"
 GOOD = "def f(x=None):\n    return x\n"
@@ -263,12 +262,10 @@ for round_number in range(5):
         handle.write(BAD.replace("f(", f"r{round_number}("))
     os.utime(name, (PAST + round_number + 1, PAST + round_number + 1))
     expected = fresh(busy, ".").stdout
-    processes = [subprocess.Popen([BINARY, "check", "-j", "2", "."], cwd=busy, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE) for _ in range(4)]
-    outputs = [process.communicate(timeout=300) for process in processes]
+    outputs = run_at_once(4, "check", "-j", "2", ".", cwd=busy)
     check(f"concurrent round {round_number}: every run correct",
-          all(out == expected for out, _ in outputs) and all(p.returncode == 1 for p in processes),
-          [err[-200:] for _, err in outputs])
+          all(out == expected and status == 1 for status, out, _ in outputs),
+          [err[-200:] for _, _, err in outputs])
 s = stats(run("check", "-v", ".", cwd=busy))
 check("after concurrent runs: the cache is valid and complete", s and s["hits"] == 150 and s["misses"] == 0, s)
 leftovers = [n for n in os.listdir(os.path.join(busy, ".pitfall_cache")) if n.startswith(".results.cache.")]

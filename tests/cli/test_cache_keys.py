@@ -10,10 +10,9 @@ Statistics come from `pitfall check -v`, one line per cache used:
 """
 import os
 import shutil
-import subprocess
 import time
 
-from clitest import BINARY, CACHE_STATS as STATS, PAST, check, finish, remove_tree, run, settle, temporary_tree
+from clitest import CACHE_STATS as STATS, PAST, check, finish, remove_tree, run, run_at_once, settle, temporary_tree
 
 BAD = "def f(x=[]):\n    return x\n"
 CALLS = "def f(x=[]):\n    return x\n\n\ndef g(y=registry_default()):\n    return y\n"
@@ -223,13 +222,12 @@ for pair in range(10):
         handle.write(f"def p{pair}(a={{}}):\n    pass\n")
     os.utime(changed, (PAST + pair + 1, PAST + pair + 1))
     expected = run("check", "--no-cache", ".", cwd=busy).stdout
-    processes = [subprocess.Popen([BINARY, "check", "-j", "2", "."], cwd=busy, stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE) for _ in range(2)]
-    outputs = [process.communicate(timeout=300) for process in processes]
+    outputs = run_at_once(2, "check", "-j", "2", ".", cwd=busy)
     check(f"pair {pair}: both runs print the fresh output",
-          all(out == expected for out, _ in outputs) and all(p.returncode == 1 for p in processes),
-          [err[-300:] for _, err in outputs])
-    check(f"pair {pair}: no warning", all(b"warning" not in err for _, err in outputs), [err for _, err in outputs])
+          all(out == expected and status == 1 for status, out, _ in outputs),
+          [err[-300:] for _, _, err in outputs])
+    check(f"pair {pair}: no warning", all(b"warning" not in err for _, _, err in outputs),
+          [err for _, _, err in outputs])
     with open(cache_file, "rb") as handle:
         check(f"pair {pair}: the cache file is whole (magic)", handle.read(8) == b"PFCACHE\0")
     after = run("check", "-v", ".", cwd=busy)
